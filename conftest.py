@@ -1,0 +1,187 @@
+"""Shared test fixtures: personas, real SMTP on loopback, browser set-up."""
+
+import os
+import socket
+import threading
+from dataclasses import dataclass, field
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+# Playwright's sync API runs an event loop in the test thread; Django then
+# refuses ORM calls from "async" context unless told this is fine.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters and cached sessions must not leak from one test to the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is deliberately slow; tests that are not about hashing use MD5.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config, items):
+    if connection.vendor != "postgresql" if settings.configured else True:
+        skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://... (as .ci/run does)")
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip)
+
+
+# --- Browser -------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A page at a phone-sized viewport, for guest journeys."""
+    context = browser.new_context(viewport=PHONE_VIEWPORT, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+# --- Real SMTP on loopback --------------------------------------------------------
+@dataclass
+class SmtpSink:
+    host: str
+    port: int
+    messages: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait_for(self, count=1, timeout=10.0):
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.messages) >= count:
+                    return list(self.messages)
+            time.sleep(0.05)
+        raise AssertionError(f"expected {count} mail(s), got {len(self.messages)}")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; Django sends to it over TCP.
+
+    ``smtp_server.messages`` holds ``email.message.EmailMessage`` objects.
+    """
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink(host="127.0.0.1", port=_free_port())
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            msg = message_from_bytes(envelope.content, policy=policy.default)
+            with sink.lock:
+                sink.messages.append(msg)
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname=sink.host, port=sink.port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = sink.host
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+def free_port() -> int:
+    return _free_port()
+
+
+# --- Personas ------------------------------------------------------------------------
+@pytest.fixture
+def restaurant_a(db):
+    from orders.tests.factories import RestaurantFactory
+
+    return RestaurantFactory(name="Restaurant A")
+
+
+@pytest.fixture
+def restaurant_b(db):
+    from orders.tests.factories import RestaurantFactory
+
+    return RestaurantFactory(name="Restaurant B")
+
+
+@pytest.fixture
+def staff_a(restaurant_a):
+    from customers.tests.factories import StaffFactory
+
+    return StaffFactory(restaurants=[restaurant_a])
+
+
+@pytest.fixture
+def staff_b(restaurant_b):
+    from customers.tests.factories import StaffFactory
+
+    return StaffFactory(restaurants=[restaurant_b])
+
+
+@pytest.fixture
+def superuser(db):
+    from customers.tests.factories import UserFactory
+
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def customer(db):
+    """A verified customer with complete billing details."""
+    from customers.tests.factories import CustomerFactory
+
+    return CustomerFactory()
+
+
+@pytest.fixture
+def other_customer(db):
+    from customers.tests.factories import CustomerFactory
+
+    return CustomerFactory()
+
+
+@pytest.fixture
+def customer_client(client, customer):
+    client.force_login(customer.user)
+    return client

@@ -1,0 +1,95 @@
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Everyone who signs in: restaurant staff (admin) and customers (portal).
+
+    Staff are ``is_staff`` users attached to restaurants; customers are users
+    with a ``Customer`` profile. The same model serves both so neither needs a
+    schema change.
+    """
+
+    email = models.EmailField("email address", unique=True)
+    is_staff = models.BooleanField(default=False, help_text="Can sign in to the admin.")
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self):
+        return self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+
+class Customer(models.Model):
+    """A guest's own account profile, with the buyer details used on invoices."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="customer")
+    full_name = models.CharField(max_length=200)
+    business_name = models.CharField(max_length=200, blank=True)
+    vat_id = models.CharField("VAT ID / tax number", max_length=50, blank=True)
+    street = models.CharField("street address", max_length=200, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. DE")
+    phone = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.full_name or self.user.email
+
+    @property
+    def missing_billing_fields(self) -> list[str]:
+        """Names of the fields an invoice needs that are still empty."""
+        required = {
+            "full name": self.full_name,
+            "street address": self.street,
+            "postal code": self.postal_code,
+            "city": self.city,
+            "country": self.country,
+        }
+        return [label for label, value in required.items() if not value.strip()]
+
+    @property
+    def has_billing_details(self) -> bool:
+        return not self.missing_billing_fields

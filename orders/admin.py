@@ -1,0 +1,267 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from orders.models import MenuCategory, MenuItem, Order, OrderLine, Restaurant, Table
+from orders.money import format_money
+from orders.qr import qr_svg
+from orders.services import order_set_status
+
+
+def restaurants_of(user):
+    """Restaurants a user may manage in the admin: all for superusers, else their own."""
+    if user.is_superuser:
+        return Restaurant.objects.all()
+    return Restaurant.objects.filter(staff=user)
+
+
+class RestaurantScopedAdmin(admin.ModelAdmin):
+    """Shows and edits only rows of the signed-in staff member's restaurants.
+
+    ``restaurant_path`` is the lookup from the model to its restaurant. Foreign
+    key choices are narrowed the same way, so a staff member can neither see
+    nor pick another restaurant's tables, categories or orders.
+    """
+
+    restaurant_path = "restaurant"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(**{f"{self.restaurant_path}__staff": request.user}).distinct()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        allowed = restaurants_of(request.user)
+        if db_field.name == "restaurant":
+            kwargs["queryset"] = allowed
+        elif db_field.related_model in (Table, MenuCategory, MenuItem):
+            kwargs["queryset"] = db_field.related_model.objects.filter(restaurant__in=allowed)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Restaurant)
+class RestaurantAdmin(admin.ModelAdmin):
+    list_display = ["name", "legal_name", "city", "currency", "timezone", "qr_sheet_link"]
+    search_fields = ["name", "legal_name", "city"]
+    fieldsets = [
+        (None, {"fields": ["name", "currency", "timezone"]}),
+        (
+            "Legal details (seller on invoices)",
+            {"fields": ["legal_name", "street", "postal_code", "city", "country", "vat_id"]},
+        ),
+        ("Contact", {"fields": ["email", "phone"]}),
+        ("Staff", {"fields": ["staff"]}),
+    ]
+    filter_horizontal = ["staff"]
+
+    def get_queryset(self, request):
+        return restaurants_of(request.user)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else ["staff"]
+
+    @admin.display(description="QR codes")
+    def qr_sheet_link(self, obj):
+        return format_html(
+            '<a href="{}">Print QR codes</a>', reverse("admin:orders_restaurant_qr_sheet", args=[obj.pk])
+        )
+
+    def get_urls(self):
+        extra = [
+            path(
+                "<int:pk>/qr-codes/", self.admin_site.admin_view(self.qr_sheet_view), name="orders_restaurant_qr_sheet"
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def qr_sheet_view(self, request, pk):
+        restaurant = get_object_or_404(self.get_queryset(request), pk=pk)
+        tables = [(table, mark_safe(qr_svg(table.public_url))) for table in restaurant.tables.filter(is_active=True)]
+        context = {
+            **self.admin_site.each_context(request),
+            "restaurant": restaurant,
+            "tables": tables,
+            "title": f"QR codes – {restaurant.name}",
+        }
+        return TemplateResponse(request, "admin/orders/qr_sheet.html", context)
+
+
+@admin.register(Table)
+class TableAdmin(RestaurantScopedAdmin):
+    list_display = ["label", "restaurant", "is_active", "qr_small"]
+    list_filter = [("restaurant", admin.RelatedOnlyFieldListFilter), "is_active"]
+    search_fields = ["label"]
+    readonly_fields = ["guest_url", "qr_large"]
+    fields = ["restaurant", "label", "is_active", "guest_url", "qr_large"]
+    actions = ["rotate_tokens"]
+
+    @admin.display(description="QR code")
+    def qr_small(self, obj):
+        return format_html('<div style="width:72px">{}</div>', mark_safe(qr_svg(obj.public_url, box_size=2)))
+
+    @admin.display(description="QR code")
+    def qr_large(self, obj):
+        if not obj.pk:
+            return "Shown after saving."
+        return format_html('<div style="width:220px">{}</div>', mark_safe(qr_svg(obj.public_url)))
+
+    @admin.display(description="Guest URL")
+    def guest_url(self, obj):
+        if not obj.pk:
+            return "Shown after saving."
+        return format_html('<a href="{0}" target="_blank" rel="noopener">{0}</a>', obj.public_url)
+
+    @admin.action(description="Replace the QR code (the old printed code stops working)")
+    def rotate_tokens(self, request, queryset):
+        for table in queryset:
+            table.rotate_token()
+        self.message_user(
+            request, f"New QR codes for {queryset.count()} table(s). Print and replace them.", messages.SUCCESS
+        )
+
+
+@admin.register(MenuCategory)
+class MenuCategoryAdmin(RestaurantScopedAdmin):
+    list_display = ["name", "restaurant", "position"]
+    list_editable = ["position"]
+    list_filter = [("restaurant", admin.RelatedOnlyFieldListFilter)]
+
+
+@admin.register(MenuItem)
+class MenuItemAdmin(RestaurantScopedAdmin):
+    list_display = ["name", "category", "price", "vat_rate", "is_available", "restaurant"]
+    list_editable = ["is_available"]
+    list_filter = [
+        ("restaurant", admin.RelatedOnlyFieldListFilter),
+        ("category", admin.RelatedOnlyFieldListFilter),
+        "is_available",
+        "vat_rate",
+    ]
+    search_fields = ["name", "description"]
+    list_select_related = ["category", "restaurant"]
+
+    @admin.display(description="Gross price", ordering="price_cents")
+    def price(self, obj):
+        return format_money(obj.price_cents, obj.restaurant.currency)
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    fields = ["quantity", "name", "unit_price", "vat_rate", "line_total"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Unit price (gross)")
+    def unit_price(self, obj):
+        return format_money(obj.unit_price_cents, obj.order.currency)
+
+    @admin.display(description="Line total")
+    def line_total(self, obj):
+        return format_money(obj.total_cents, obj.order.currency)
+
+
+@admin.register(Order)
+class OrderAdmin(RestaurantScopedAdmin):
+    list_display = ["id", "placed_at", "restaurant", "table", "status", "total", "customer_name"]
+    list_filter = [
+        "status",
+        "placed_at",
+        ("table", admin.RelatedOnlyFieldListFilter),
+        ("restaurant", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["=id", "claim_code", "note", "lines__name", "customer__full_name", "customer__business_name"]
+    date_hierarchy = "placed_at"
+    list_select_related = ["restaurant", "table", "customer"]
+    inlines = [OrderLineInline]
+    actions = ["mark_preparing", "mark_served", "mark_paid", "mark_cancelled"]
+    readonly_fields = [
+        "restaurant",
+        "table",
+        "status",
+        "total",
+        "currency",
+        "note",
+        "customer_details",
+        "placed_at",
+        "preparing_at",
+        "served_at",
+        "paid_at",
+        "cancelled_at",
+        "claim_code",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False  # orders come from the tables
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an order is history; cancel it instead
+
+    @admin.display(description="Total", ordering="total_cents")
+    def total(self, obj):
+        return format_money(obj.total_cents, obj.currency)
+
+    @admin.display(description="Customer")
+    def customer_name(self, obj):
+        return obj.customer.full_name if obj.customer else "–"
+
+    @admin.display(description="Customer")
+    def customer_details(self, obj):
+        c = obj.customer
+        if c is None:
+            return "Guest (no account)"
+        parts = [
+            c.full_name,
+            c.business_name,
+            c.street,
+            f"{c.postal_code} {c.city}".strip(),
+            c.country,
+            c.vat_id and f"VAT ID {c.vat_id}",
+        ]
+        return ", ".join(p for p in parts if p)
+
+    def _move(self, request, queryset, status):
+        moved, refused = 0, []
+        for order in queryset:
+            try:
+                order_set_status(order=order, status=status)
+                moved += 1
+            except ValidationError as exc:
+                refused.extend(exc.messages)
+        if moved:
+            self.message_user(
+                request, f"{moved} order(s) marked {Order.Status(status).label.lower()}.", messages.SUCCESS
+            )
+        for message in refused:
+            self.message_user(request, message, messages.WARNING)
+
+    @admin.action(description="Mark selected orders as preparing", permissions=["change"])
+    def mark_preparing(self, request, queryset):
+        self._move(request, queryset, Order.Status.PREPARING)
+
+    @admin.action(description="Mark selected orders as served", permissions=["change"])
+    def mark_served(self, request, queryset):
+        self._move(request, queryset, Order.Status.SERVED)
+
+    @admin.action(description="Mark selected orders as paid", permissions=["change"])
+    def mark_paid(self, request, queryset):
+        self._move(request, queryset, Order.Status.PAID)
+
+    @admin.action(description="Cancel selected orders", permissions=["change"])
+    def mark_cancelled(self, request, queryset):
+        self._move(request, queryset, Order.Status.CANCELLED)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class OrdersConfig(AppConfig):
+    name = "orders"
+    verbose_name = "Restaurants and orders"
+
+    def ready(self):
+        from orders.permissions import ensure_staff_group
+
+        post_migrate.connect(ensure_staff_group, sender=self)

@@ -1,0 +1,137 @@
+from decimal import Decimal
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from customers.models import Customer, User
+from orders.models import MenuCategory, MenuItem, Restaurant, Table
+from orders.permissions import STAFF_GROUP_NAME, ensure_staff_group
+
+FOOD = Decimal("7.00")
+DRINKS = Decimal("19.00")
+
+MENU = [
+    (
+        "Starters",
+        [
+            ("Tomato bruschetta", "Grilled sourdough, vine tomatoes, basil, garlic", 690, FOOD),
+            ("Soup of the day", "Ask your server — always vegetarian", 590, FOOD),
+            ("Burrata", "With roasted peppers and olive oil", 1150, FOOD),
+        ],
+    ),
+    (
+        "Mains",
+        [
+            ("Wiener Schnitzel", "Veal, potato-cucumber salad, lingonberries", 2290, FOOD),
+            ("Mushroom risotto", "Carnaroli rice, porcini, parmesan (v)", 1690, FOOD),
+            ("Grilled salmon", "Lemon butter, green beans, new potatoes", 2190, FOOD),
+            ("Cheeseburger", "Aged beef, cheddar, brioche bun, fries", 1590, FOOD),
+        ],
+    ),
+    (
+        "Desserts",
+        [
+            ("Apple strudel", "Warm, with vanilla sauce", 690, FOOD),
+            ("Chocolate mousse", "Dark chocolate, sea salt", 750, FOOD),
+        ],
+    ),
+    (
+        "Drinks",
+        [
+            ("Sparkling water 0.5 l", "", 390, DRINKS),
+            ("Fresh lemonade 0.4 l", "Lemon, mint, cane sugar", 490, DRINKS),
+            ("House red wine 0.2 l", "Spätburgunder, Baden", 690, DRINKS),
+            ("Pilsner 0.5 l", "On tap", 520, DRINKS),
+            ("Espresso", "", 290, DRINKS),
+        ],
+    ),
+]
+
+DEMO_PASSWORD_STAFF = "demo-staff-2026"  # noqa: S105 - public demo login, printed on purpose
+DEMO_PASSWORD_ADMIN = "demo-admin-2026"  # noqa: S105 - public demo login
+DEMO_PASSWORD_CUSTOMER = "demo-guest-2026"  # noqa: S105 - public demo login
+
+
+class Command(BaseCommand):
+    help = "Create (or update) demo data: a restaurant, 5 tables, a menu, staff and customer logins. Idempotent."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        ensure_staff_group()
+        restaurant, _ = Restaurant.objects.update_or_create(
+            name="Café Müller & Søn",
+            defaults=dict(
+                legal_name="Café Müller & Søn GmbH",
+                street="Kastanienallee 12",
+                postal_code="10435",
+                city="Berlin",
+                country="DE",
+                vat_id="DE123456789",
+                email="hallo@cafe-mueller.example",
+                phone="+49 30 1234567",
+                currency="EUR",
+                timezone="Europe/Berlin",
+            ),
+        )
+        for number in range(1, 6):
+            Table.objects.get_or_create(restaurant=restaurant, label=str(number))
+        for position, (category_name, items) in enumerate(MENU):
+            category, _ = MenuCategory.objects.update_or_create(
+                restaurant=restaurant, name=category_name, defaults={"position": position}
+            )
+            for item_position, (name, description, price, rate) in enumerate(items):
+                MenuItem.objects.update_or_create(
+                    restaurant=restaurant,
+                    name=name,
+                    defaults=dict(
+                        category=category,
+                        description=description,
+                        price_cents=price,
+                        vat_rate=rate,
+                        position=item_position,
+                        is_available=True,
+                    ),
+                )
+
+        staff = self._user("staff@demo.example", DEMO_PASSWORD_STAFF, is_staff=True)
+        staff.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
+        restaurant.staff.add(staff)
+        self._user("admin@demo.example", DEMO_PASSWORD_ADMIN, is_staff=True, is_superuser=True)
+        customer_user = self._user("guest@demo.example", DEMO_PASSWORD_CUSTOMER)
+        Customer.objects.update_or_create(
+            user=customer_user,
+            defaults=dict(
+                full_name="Erika Mustermann",
+                business_name="Mustermann Consulting",
+                vat_id="DE987654321",
+                street="Hauptstraße 5",
+                postal_code="80331",
+                city="München",
+                country="DE",
+            ),
+        )
+        EmailAddress.objects.update_or_create(
+            user=customer_user, email=customer_user.email, defaults={"verified": True, "primary": True}
+        )
+
+        out = self.stdout
+        out.write(self.style.SUCCESS(f"Demo restaurant: {restaurant.name}"))
+        out.write("Table URLs (the QR codes point here):")
+        for table in restaurant.tables.order_by("label"):
+            out.write(f"  Table {table.label}: {table.public_url}")
+        out.write("Logins:")
+        out.write(f"  Staff admin:    {settings.SITE_URL}/admin/     staff@demo.example / {DEMO_PASSWORD_STAFF}")
+        out.write(f"  Superuser:      {settings.SITE_URL}/admin/     admin@demo.example / {DEMO_PASSWORD_ADMIN}")
+        out.write(
+            f"  Customer:       {settings.SITE_URL}/customer/login  guest@demo.example / {DEMO_PASSWORD_CUSTOMER}"
+        )
+
+    def _user(self, email, password, **flags):
+        user, created = User.objects.get_or_create(email=email, defaults=flags)
+        if created:
+            user.set_password(password)
+            user.save()
+        return user

@@ -1,0 +1,193 @@
+import secrets
+import zoneinfo
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+
+TIMEZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones())
+
+# Crockford base32 without look-alikes (no I, L, O, U): easy to read off a receipt.
+CLAIM_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CLAIM_CODE_LENGTH = 10  # 50 bits; guessing is further bounded by rate limits
+
+
+def new_table_token() -> str:
+    # 32 random bytes -> 256 bits, URL-safe base64 (43 characters).
+    return secrets.token_urlsafe(32)
+
+
+def new_order_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def new_claim_code() -> str:
+    return "".join(secrets.choice(CLAIM_CODE_ALPHABET) for _ in range(CLAIM_CODE_LENGTH))
+
+
+class Restaurant(models.Model):
+    """The tenant. Its legal details are the seller on invoices."""
+
+    name = models.CharField("display name", max_length=200)
+    legal_name = models.CharField(max_length=200)
+    street = models.CharField("street address", max_length=200)
+    postal_code = models.CharField(max_length=20)
+    city = models.CharField(max_length=100)
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. DE")
+    vat_id = models.CharField("VAT ID / tax number", max_length=50)
+    email = models.EmailField("contact email")
+    phone = models.CharField(max_length=40, blank=True)
+    currency = models.CharField(
+        max_length=3,
+        default="EUR",
+        validators=[RegexValidator(r"^[A-Z]{3}$", "Use an ISO 4217 code such as EUR.")],
+    )
+    timezone = models.CharField(max_length=64, choices=TIMEZONE_CHOICES, default="Europe/Berlin")
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="restaurants", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def tzinfo(self):
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Table(models.Model):
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="tables")
+    label = models.CharField(max_length=50)
+    token = models.CharField(max_length=64, unique=True, default=new_table_token, editable=False)
+    is_active = models.BooleanField("active", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["restaurant", "label"]
+        constraints = [models.UniqueConstraint(fields=["restaurant", "label"], name="table_label_unique")]
+
+    def __str__(self):
+        return f"{self.restaurant.name} – {self.label}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("orders:menu", args=[self.token])
+
+    @property
+    def public_url(self) -> str:
+        return settings.SITE_URL + self.get_absolute_url()
+
+    def rotate_token(self) -> None:
+        """Give the table a new QR code; the old printed code stops working at once."""
+        self.token = new_table_token()
+        self.save(update_fields=["token"])
+
+
+class MenuCategory(models.Model):
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(max_length=100)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["restaurant", "position", "name"]
+        verbose_name_plural = "menu categories"
+
+    def __str__(self):
+        return self.name
+
+
+class MenuItem(models.Model):
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="menu_items")
+    category = models.ForeignKey(MenuCategory, on_delete=models.PROTECT, related_name="items")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    price_cents = models.PositiveIntegerField("gross price (cents)", help_text="Including VAT, in cents.")
+    vat_rate = models.DecimalField(
+        "VAT rate (%)",
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    is_available = models.BooleanField("available", default=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["restaurant", "category__position", "position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.category_id and self.restaurant_id and self.category.restaurant_id != self.restaurant_id:
+            raise ValidationError({"category": "Choose a category of the same restaurant."})
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PLACED = "placed", "Placed"
+        PREPARING = "preparing", "Preparing"
+        SERVED = "served", "Served"
+        PAID = "paid", "Paid"
+        CANCELLED = "cancelled", "Cancelled"
+
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.PROTECT, related_name="orders")
+    table = models.ForeignKey(Table, on_delete=models.PROTECT, related_name="orders")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLACED, db_index=True)
+    placed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    preparing_at = models.DateTimeField(null=True, blank=True)
+    served_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    currency = models.CharField(max_length=3)
+    note = models.TextField(blank=True, max_length=500)
+    total_cents = models.PositiveIntegerField(default=0)
+    # Unguessable reference for the guest's confirmation page.
+    public_token = models.CharField(max_length=32, unique=True, default=new_order_token, editable=False)
+    # Short receipt code a guest can use to claim the order into an account later.
+    claim_code = models.CharField(max_length=16, unique=True, default=new_claim_code, editable=False)
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "-placed_at"], name="order_customer_placed"),
+            models.Index(fields=["restaurant", "-placed_at"], name="order_restaurant_placed"),
+        ]
+
+    def __str__(self):
+        return f"Order #{self.pk}"
+
+    @property
+    def claim_code_display(self) -> str:
+        half = len(self.claim_code) // 2
+        return f"{self.claim_code[:half]}-{self.claim_code[half:]}"
+
+
+class OrderLine(models.Model):
+    """A frozen copy of what was ordered: later menu edits never change it."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    menu_item = models.ForeignKey(MenuItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    name = models.CharField(max_length=200)
+    unit_price_cents = models.PositiveIntegerField("unit gross price (cents)")
+    vat_rate = models.DecimalField("VAT rate (%)", max_digits=5, decimal_places=2)
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.name}"
+
+    @property
+    def total_cents(self) -> int:
+        return self.unit_price_cents * self.quantity

@@ -1,0 +1,64 @@
+"""Money rules shared by orders and invoices. Amounts are integer cents.
+
+Menu prices are gross (VAT included). The VAT contained in a gross amount is
+computed once per VAT rate on the sum of that rate's gross amounts:
+
+    vat = round_half_up(gross * rate / (100 + rate))
+    net = gross - vat
+
+Rounding happens exactly once per rate, and net is derived by subtraction, so
+net + vat == gross for every rate and therefore for the whole order, to the
+cent, always.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF ", "JPY": "¥"}
+
+
+def vat_from_gross(gross_cents: int, rate: Decimal) -> int:
+    """VAT contained in a gross amount, rounded half up to whole cents."""
+    rate = Decimal(rate)
+    vat = Decimal(gross_cents) * rate / (Decimal(100) + rate)
+    return int(vat.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class VatRow:
+    rate: Decimal
+    gross_cents: int
+    vat_cents: int
+
+    @property
+    def net_cents(self) -> int:
+        return self.gross_cents - self.vat_cents
+
+
+def vat_breakdown(lines: Iterable) -> list[VatRow]:
+    """Group lines (with ``vat_rate`` and ``total_cents``) by rate, highest rate first."""
+    gross_by_rate: dict[Decimal, int] = {}
+    for line in lines:
+        rate = Decimal(line.vat_rate).normalize()
+        gross_by_rate[rate] = gross_by_rate.get(rate, 0) + line.total_cents
+    return [
+        VatRow(rate=rate, gross_cents=gross, vat_cents=vat_from_gross(gross, rate))
+        for rate, gross in sorted(gross_by_rate.items(), reverse=True)
+    ]
+
+
+def format_money(cents: int, currency: str) -> str:
+    sign = "−" if cents < 0 else ""
+    cents = abs(int(cents))
+    amount = f"{cents // 100:,}.{cents % 100:02d}"
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    if symbol:
+        return f"{sign}{symbol}{amount}"
+    return f"{sign}{amount} {currency}"
+
+
+def format_rate(rate: Decimal) -> str:
+    """19.00 -> "19 %", 5.50 -> "5.5 %"."""
+    text = f"{Decimal(rate).normalize():f}"
+    return f"{text} %"

@@ -1,0 +1,18 @@
+from django import template
+
+from orders.money import format_money, format_rate
+
+register = template.Library()
+
+
+@register.filter
+def money(cents, currency="EUR"):
+    """{{ order.total_cents|money:order.currency }}"""
+    if cents is None or cents == "":
+        return ""
+    return format_money(int(cents), currency)
+
+
+@register.filter
+def vat_rate(rate):
+    return format_rate(rate)

@@ -1,0 +1,76 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from orders.forms import OrderForm
+from orders.models import Order
+from orders.selectors import menu_for_restaurant, table_for_guest
+from orders.services import OrderRejected, order_place
+
+GUEST_ORDERS_SESSION_KEY = "guest_order_ids"
+
+
+def _current_customer(request):
+    if request.user.is_authenticated:
+        return getattr(request.user, "customer", None)
+    return None
+
+
+def _render_menu(request, table, form, status=200):
+    categories = menu_for_restaurant(restaurant=table.restaurant)
+    fields = {f"qty_{item.pk}": form[f"qty_{item.pk}"] for c in categories for item in c.menu_items}
+    sections = [(c, [(item, fields[f"qty_{item.pk}"]) for item in c.menu_items]) for c in categories]
+    return render(
+        request,
+        "orders/menu.html",
+        {
+            "table": table,
+            "restaurant": table.restaurant,
+            "sections": sections,
+            "form": form,
+            "customer": _current_customer(request),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def menu(request, table_token):
+    table = table_for_guest(token=table_token)
+    items = [item for c in menu_for_restaurant(restaurant=table.restaurant) for item in c.menu_items]
+    return _render_menu(request, table, OrderForm(items=items))
+
+
+@require_POST
+@ratelimit(key="ip", rate="30/m", block=True)
+def order_create(request, table_token):
+    table = table_for_guest(token=table_token)
+    items = [item for c in menu_for_restaurant(restaurant=table.restaurant) for item in c.menu_items]
+    form = OrderForm(request.POST, items=items)
+    if form.is_valid():
+        try:
+            order = order_place(
+                table=table,
+                quantities=form.quantities(),
+                note=form.cleaned_data["note"],
+                customer=_current_customer(request),
+            )
+        except OrderRejected as exc:
+            form.add_error(None, exc)
+        else:
+            if order.customer_id is None:
+                # Remembered so the guest can link it to an account after logging in.
+                guest_orders = request.session.get(GUEST_ORDERS_SESSION_KEY, [])
+                request.session[GUEST_ORDERS_SESSION_KEY] = (guest_orders + [order.pk])[-50:]
+            messages.success(request, "Thank you! Your order has been sent to the kitchen.")
+            return redirect("orders:confirmation", order_token=order.public_token)
+    return _render_menu(request, table, form, status=400)
+
+
+@require_GET
+def confirmation(request, order_token):
+    order = get_object_or_404(
+        Order.objects.select_related("restaurant", "table").prefetch_related("lines"), public_token=order_token
+    )
+    return render(request, "orders/confirmation.html", {"order": order, "restaurant": order.restaurant})
