@@ -14,7 +14,9 @@ _FALSE = {"0", "false", "no", "off"}
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
+    """The variable's value; unset or empty means ``default``."""
+    value = os.environ.get(name, "").strip()
+    return value or default
 
 
 def env_bool(name: str, default: bool) -> bool:
