@@ -17,8 +17,7 @@ def _current_customer(request):
     return None
 
 
-def _render_menu(request, table, form, status=200):
-    categories = menu_for_restaurant(restaurant=table.restaurant)
+def _render_menu(request, table, categories, form, status=200):
     fields = {f"qty_{item.pk}": form[f"qty_{item.pk}"] for c in categories for item in c.menu_items}
     sections = [(c, [(item, fields[f"qty_{item.pk}"]) for item in c.menu_items]) for c in categories]
     return render(
@@ -38,15 +37,17 @@ def _render_menu(request, table, form, status=200):
 @require_GET
 def menu(request, table_token):
     table = table_for_guest(token=table_token)
-    items = [item for c in menu_for_restaurant(restaurant=table.restaurant) for item in c.menu_items]
-    return _render_menu(request, table, OrderForm(items=items))
+    categories = menu_for_restaurant(restaurant=table.restaurant)
+    items = [item for c in categories for item in c.menu_items]
+    return _render_menu(request, table, categories, OrderForm(items=items))
 
 
 @require_POST
 @ratelimit(key="ip", rate="30/m", block=True)
 def order_create(request, table_token):
     table = table_for_guest(token=table_token)
-    items = [item for c in menu_for_restaurant(restaurant=table.restaurant) for item in c.menu_items]
+    categories = menu_for_restaurant(restaurant=table.restaurant)
+    items = [item for c in categories for item in c.menu_items]
     form = OrderForm(request.POST, items=items)
     if form.is_valid():
         try:
@@ -65,7 +66,7 @@ def order_create(request, table_token):
                 request.session[GUEST_ORDERS_SESSION_KEY] = (guest_orders + [order.pk])[-50:]
             messages.success(request, "Thank you! Your order has been sent to the kitchen.")
             return redirect("orders:confirmation", order_token=order.public_token)
-    return _render_menu(request, table, form, status=400)
+    return _render_menu(request, table, categories, form, status=400)
 
 
 @require_GET

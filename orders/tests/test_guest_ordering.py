@@ -1,0 +1,148 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from orders.models import Order
+from orders.tests.factories import MenuItemFactory, TableFactory
+
+
+@pytest.fixture
+def table(db):
+    return TableFactory(label="7", restaurant__name="Café Müller & Søn")
+
+
+@pytest.fixture
+def soup(table):
+    return MenuItemFactory(restaurant=table.restaurant, name="Soup", price_cents=590, vat_rate=Decimal("7"))
+
+
+@pytest.fixture
+def lemonade(table):
+    return MenuItemFactory(
+        restaurant=table.restaurant, name="Lemonade", price_cents=490, vat_rate=Decimal("19"), category__name="Drinks"
+    )
+
+
+def menu_url(table):
+    return reverse("orders:menu", args=[table.token])
+
+
+def order_url(table):
+    return reverse("orders:order_create", args=[table.token])
+
+
+def test_menu_page_shows_restaurant_table_and_items(client, table, soup, lemonade):
+    hidden = MenuItemFactory(restaurant=table.restaurant, name="Secret special", is_available=False)
+    response = client.get(menu_url(table))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Café Müller &amp; Søn" in html
+    assert "Table <strong" in html and ">7<" in html
+    assert "Soup" in html and "€5.90" in html
+    assert "Lemonade" in html and "Drinks" in html
+    assert hidden.name not in html
+    assert f'name="qty_{soup.pk}"' in html
+
+
+def test_menu_page_query_count_does_not_grow_with_the_menu(client, table, soup, django_assert_max_num_queries):
+    for _ in range(30):
+        MenuItemFactory(restaurant=table.restaurant)
+    with django_assert_max_num_queries(4):
+        assert client.get(menu_url(table)).status_code == 200
+
+
+@pytest.mark.parametrize("token", ["does-not-exist", "x" * 43])
+def test_unknown_token_is_a_friendly_404(client, db, token):
+    response = client.get(reverse("orders:menu", args=[token]))
+    assert response.status_code == 404
+    assert "find that page" in response.content.decode()
+
+
+def test_inactive_or_rotated_table_is_404(client, table, soup):
+    old_url = menu_url(table)
+    table.rotate_token()
+    assert client.get(old_url).status_code == 404
+    assert client.get(menu_url(table)).status_code == 200
+    table.is_active = False
+    table.save()
+    assert client.get(menu_url(table)).status_code == 404
+    assert client.post(order_url(table), {f"qty_{soup.pk}": 1}).status_code == 404
+    assert not Order.objects.exists()
+
+
+def test_guest_places_an_order_and_sees_the_confirmation(client, table, soup, lemonade):
+    response = client.post(order_url(table), {f"qty_{soup.pk}": "2", f"qty_{lemonade.pk}": "1", "note": "No croutons"})
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("orders:confirmation", args=[order.public_token])
+    assert order.total_cents == 2 * 590 + 490
+    assert order.customer is None
+    assert order.table == table
+    assert client.session["guest_order_ids"] == [order.pk]
+
+    page = client.get(response["Location"]).content.decode()
+    assert "€16.70" in page
+    assert "2×" in page and "Soup" in page and "Lemonade" in page
+    assert "No croutons" in page
+    assert order.claim_code_display in page
+    assert "Placed" in page
+
+
+def test_prices_always_come_from_the_database(client, table, soup):
+    client.post(order_url(table), {f"qty_{soup.pk}": "1"})
+    assert Order.objects.get().total_cents == 590
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ({}, "Your order is empty"),
+        ({"qty": 0}, "Your order is empty"),
+        ({"qty": -2}, "Quantities cannot be negative."),
+        ({"qty": 500}, "At most 20 per item."),
+        ({"qty": "two"}, "Enter a whole number."),
+        ({"qty": 1, "price_soup": "1"}, "prices are set by the restaurant"),
+        ({"qty": 1, "unit_price_cents": "1"}, "prices are set by the restaurant"),
+        ({"qty": 1, "note": "x" * 501}, "at most 500 characters"),
+    ],
+)
+def test_bad_input_rerenders_with_a_message_and_saves_nothing(client, table, soup, extra, message):
+    data = {}
+    if "qty" in extra:
+        data[f"qty_{soup.pk}"] = extra.pop("qty")
+    data.update(extra)
+    response = client.post(order_url(table), data)
+    assert response.status_code == 400
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert not Order.objects.exists()
+
+
+def test_item_of_another_restaurant_is_refused(client, table, soup):
+    foreign = MenuItemFactory(name="Foreign dish")
+    response = client.post(order_url(table), {f"qty_{soup.pk}": 1, f"qty_{foreign.pk}": 1})
+    assert response.status_code == 400
+    assert "not on this restaurant&#x27;s menu" in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_item_that_became_unavailable_is_refused(client, table, soup, lemonade):
+    client.get(menu_url(table))
+    lemonade.is_available = False
+    lemonade.save()
+    response = client.post(order_url(table), {f"qty_{soup.pk}": 1, f"qty_{lemonade.pk}": 1})
+    assert response.status_code == 400
+    assert not Order.objects.exists()
+
+
+def test_order_placement_is_rate_limited_with_a_readable_429(client, table, soup):
+    for _ in range(30):
+        assert client.post(order_url(table), {f"qty_{soup.pk}": 1}).status_code == 302
+    response = client.post(order_url(table), {f"qty_{soup.pk}": 1})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert Order.objects.count() == 30
+
+
+def test_confirmation_of_unknown_order_is_404(client, db):
+    assert client.get(reverse("orders:confirmation", args=["nope"])).status_code == 404

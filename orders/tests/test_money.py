@@ -1,0 +1,63 @@
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from orders.money import format_money, format_rate, vat_breakdown, vat_from_gross
+from orders.tests.factories import OrderLineFactory
+
+
+def test_vat_contained_in_gross_is_rounded_half_up():
+    # 1.07 EUR at 7 %: VAT is exactly 0.07.
+    assert vat_from_gross(107, Decimal("7")) == 7
+    # 10.00 EUR at 19 %: 159.66 cents -> 160.
+    assert vat_from_gross(1000, Decimal("19")) == 160
+    # 0.50 at 19 %: 7.983 -> 8; 0.03 at 7 %: 0.196 -> 0.
+    assert vat_from_gross(50, Decimal("19")) == 8
+    assert vat_from_gross(3, Decimal("7")) == 0
+    assert vat_from_gross(1234, Decimal("0")) == 0
+
+
+def test_breakdown_groups_by_rate_highest_first():
+    lines = [
+        OrderLineFactory.build(quantity=2, unit_price_cents=1250, vat_rate=Decimal("7.00")),
+        OrderLineFactory.build(quantity=1, unit_price_cents=490, vat_rate=Decimal("19.00")),
+        OrderLineFactory.build(quantity=3, unit_price_cents=290, vat_rate=Decimal("19.00")),
+    ]
+    rows = vat_breakdown(lines)
+    assert [row.rate for row in rows] == [Decimal("19"), Decimal("7")]
+    assert rows[0].gross_cents == 490 + 870
+    assert rows[0].vat_cents == 217  # 1360 * 19 / 119 = 217.14
+    assert rows[1].gross_cents == 2500
+    assert rows[1].vat_cents == 164  # 2500 * 7 / 107 = 163.55
+    assert rows[1].net_cents == 2336
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=1, max_value=20),
+            st.integers(min_value=0, max_value=200_000),
+            st.sampled_from(["0", "5.5", "7", "10", "19", "20", "21"]),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_net_plus_vat_equals_gross_to_the_cent(raw_lines):
+    lines = [
+        OrderLineFactory.build(quantity=q, unit_price_cents=p, vat_rate=Decimal(r)) for q, p, r in raw_lines
+    ]
+    rows = vat_breakdown(lines)
+    total = sum(q * p for q, p, _ in raw_lines)
+    assert sum(row.net_cents + row.vat_cents for row in rows) == total
+    assert all(0 <= row.vat_cents <= row.gross_cents for row in rows)
+
+
+def test_money_formatting():
+    assert format_money(123456, "EUR") == "€1,234.56"
+    assert format_money(5, "USD") == "$0.05"
+    assert format_money(-250, "EUR") == "−€2.50"
+    assert format_money(1000, "SEK") == "10.00 SEK"
+    assert format_rate(Decimal("19.00")) == "19 %"
+    assert format_rate(Decimal("5.50")) == "5.5 %"
