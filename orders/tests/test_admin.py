@@ -1,0 +1,138 @@
+"""Restaurant isolation in the admin: staff see and change only their own restaurants."""
+
+import pytest
+from django.urls import reverse
+
+from orders.models import Order
+from orders.tests.factories import MenuCategoryFactory, MenuItemFactory, OrderFactory, TableFactory
+
+
+@pytest.fixture
+def data(restaurant_a, restaurant_b):
+    return {
+        "table_a": TableFactory(restaurant=restaurant_a, label="A1"),
+        "table_b": TableFactory(restaurant=restaurant_b, label="B1"),
+        "item_a": MenuItemFactory(restaurant=restaurant_a, name="Dish of A"),
+        "item_b": MenuItemFactory(restaurant=restaurant_b, name="Dish of B"),
+        "order_a": OrderFactory(restaurant=restaurant_a, table__label="A2", note="order-of-a"),
+        "order_b": OrderFactory(restaurant=restaurant_b, table__label="B2", note="order-of-b"),
+    }
+
+
+def changelist(model):
+    return reverse(f"admin:orders_{model}_changelist")
+
+
+def change(obj):
+    return reverse(f"admin:orders_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+@pytest.mark.parametrize("model", ["restaurant", "table", "menuitem", "order"])
+def test_staff_lists_show_only_their_restaurant(client, staff_a, data, model):
+    client.force_login(staff_a)
+    html = client.get(changelist(model)).content.decode()
+    assert "Restaurant A" in html or "A1" in html or "Dish of A" in html
+    assert "Restaurant B" not in html
+    assert "B1" not in html and "Dish of B" not in html and "B2" not in html
+
+
+@pytest.mark.parametrize("key", ["table_b", "item_b", "order_b"])
+def test_staff_cannot_open_another_restaurants_objects(client, staff_a, data, key):
+    client.force_login(staff_a)
+    response = client.get(change(data[key]))
+    # The admin answers "doesn't exist" for objects outside the queryset.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+
+
+def test_staff_cannot_open_another_restaurant(client, staff_a, restaurant_b):
+    client.force_login(staff_a)
+    assert client.get(change(restaurant_b)).status_code == 302
+    assert client.get(reverse("admin:orders_restaurant_qr_sheet", args=[restaurant_b.pk])).status_code == 404
+
+
+def test_staff_cannot_move_another_restaurants_order(client, staff_a, data):
+    client.force_login(staff_a)
+    order_b = data["order_b"]
+    client.post(changelist("order"), {"action": "mark_paid", "_selected_action": [order_b.pk]})
+    order_b.refresh_from_db()
+    assert order_b.status == Order.Status.PLACED
+
+
+def test_staff_can_mark_their_orders_paid(client, staff_a, data):
+    client.force_login(staff_a)
+    order_a = data["order_a"]
+    response = client.post(changelist("order"), {"action": "mark_paid", "_selected_action": [order_a.pk]}, follow=True)
+    order_a.refresh_from_db()
+    assert order_a.status == Order.Status.PAID and order_a.paid_at is not None
+    assert "1 order(s) marked paid." in response.content.decode()
+    # A paid order is final: cancelling it afterwards is refused with a message.
+    response = client.post(changelist("order"), {"action": "mark_cancelled", "_selected_action": [order_a.pk]}, follow=True)
+    order_a.refresh_from_db()
+    assert order_a.status == Order.Status.PAID
+    assert "cannot become cancelled" in response.content.decode()
+
+
+def test_foreign_key_choices_are_limited_to_own_restaurants(client, staff_a, restaurant_a, restaurant_b):
+    MenuCategoryFactory(restaurant=restaurant_a, name="Cat of A")
+    MenuCategoryFactory(restaurant=restaurant_b, name="Cat of B")
+    client.force_login(staff_a)
+    html = client.get(reverse("admin:orders_menuitem_add")).content.decode()
+    assert "Cat of A" in html and "Restaurant A" in html
+    assert "Cat of B" not in html and "Restaurant B" not in html
+
+
+def test_staff_cannot_put_an_item_into_another_restaurant(client, staff_a, restaurant_a, restaurant_b):
+    category_b = MenuCategoryFactory(restaurant=restaurant_b)
+    client.force_login(staff_a)
+    response = client.post(
+        reverse("admin:orders_menuitem_add"),
+        {
+            "restaurant": restaurant_b.pk,
+            "category": category_b.pk,
+            "name": "Injected",
+            "price_cents": 100,
+            "vat_rate": "7",
+            "position": 0,
+        },
+    )
+    assert response.status_code == 200  # form re-rendered with errors
+    assert not restaurant_b.menu_items.filter(name="Injected").exists()
+
+
+def test_superuser_sees_all_restaurants(client, superuser, data):
+    client.force_login(superuser)
+    html = client.get(changelist("order")).content.decode()
+    assert "A2" in html and "B2" in html
+
+
+def test_table_page_shows_a_qr_code_and_the_sheet_prints_all_tables(client, staff_a, data, restaurant_a):
+    client.force_login(staff_a)
+    html = client.get(change(data["table_a"])).content.decode()
+    assert "<svg" in html and data["table_a"].token in html
+    sheet = client.get(reverse("admin:orders_restaurant_qr_sheet", args=[restaurant_a.pk])).content.decode()
+    assert sheet.count('class="qr-card"') == restaurant_a.tables.filter(is_active=True).count() == 2
+
+
+def test_rotating_a_table_token_from_the_admin(client, staff_a, data):
+    client.force_login(staff_a)
+    table = data["table_a"]
+    old = table.token
+    client.post(changelist("table"), {"action": "rotate_tokens", "_selected_action": [table.pk]})
+    table.refresh_from_db()
+    assert table.token != old
+    assert client.get(reverse("orders:menu", args=[old])).status_code == 404
+
+
+def test_staff_cannot_browse_customer_accounts(client, staff_a, customer):
+    client.force_login(staff_a)
+    assert client.get(reverse("admin:customers_customer_changelist")).status_code == 403
+    assert client.get(reverse("admin:customers_user_changelist")).status_code == 403
+    assert customer.full_name not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_order_search_and_filters(client, staff_a, data):
+    client.force_login(staff_a)
+    assert client.get(changelist("order"), {"q": "order-of-a"}).status_code == 200
+    html = client.get(changelist("order"), {"status__exact": "paid"}).content.decode()
+    assert "0 orders" in html or "0 results" in html
