@@ -136,20 +136,75 @@ LOGIN_URL = "/customer/login"
 LOGIN_REDIRECT_URL = "/customer/"
 
 # --- Customer accounts (django-allauth) ------------------------------------
+# The pages live under /customer/ (customers/account_urls.py maps allauth's
+# views to the paths of the product). Policy: an unverified customer may log
+# in and order; invoices need a verified address (customers.services).
 ACCOUNT_ADAPTER = "customers.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "signup": "customers.forms.RegisterForm",
+    "login": "customers.forms.LoginForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# One password field with a show/hide switch: easier on a phone than typing it twice.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "optional"  # log in before verifying; invoices require it
 ACCOUNT_PREVENT_ENUMERATION = True
+# Only logs in when the link is opened in the browser session that registered.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# The link in the mail verifies directly: one tap on a phone, no second form.
+ACCOUNT_CONFIRM_EMAIL_ON_GET = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_SESSION_REMEMBER = False  # the idle timeout below decides, not a checkbox
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Changing the address keeps the old one until the new one is verified.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_MAX_EMAIL_ADDRESSES = 2
+# "Your password was changed", "your email was changed" mails.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_LOGOUT_REDIRECT_URL = "/customer/login"
+ACCOUNT_EMAIL_CONFIRMATION_ANONYMOUS_REDIRECT_URL = "/customer/login"
+ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "/customer/"
+ACCOUNT_SIGNUP_REDIRECT_URL = "/customer/"
+# Rate limits, counted in the default cache (Redis when REDIS_URL is set, so
+# they hold across processes). Guests in one restaurant often share a Wi-Fi
+# IP, so per-IP limits are generous and per-address limits are tight.
+# Our own views add django-ratelimit limits (customers/ratelimits.py).
+ACCOUNT_RATE_LIMITS = {
+    "signup": "20/m/ip,200/h/ip",
+    "login": "30/m/ip",
+    # Failed logins: per IP and per account (the email address).
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,5/h/key",
+    "reset_password_from_key": "20/m/ip",
+    # At most one verification mail per address every 3 minutes (silently skipped).
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
 CUSTOMER_SESSION_IDLE_SECONDS = env_int("CUSTOMER_SESSION_IDLE_SECONDS", 30 * 60)
 
 # --- Multi-factor authentication ---------------------------------------------
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "QR Table Ordering")
+# django-otp's exponential back-off after wrong codes (1 s, 2 s, 4 s, ...); tests
+# set these to 0 except the one that proves throttling.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Staff (admin) MFA with django-two-factor-auth. When on, every admin page
+# demands a session verified with a second factor.
 STAFF_REQUIRE_MFA = env_bool("STAFF_REQUIRE_MFA", not DEBUG)
+# two_factor would otherwise point AdminSite.login at LOGIN_URL, the customer login.
+TWO_FACTOR_PATCH_ADMIN = False
+TWO_FACTOR_LOGIN_TIMEOUT = 600
+# No "remember this browser" cookie: a stolen laptop must not skip the second factor.
+TWO_FACTOR_REMEMBER_COOKIE_AGE = None
+# The default admin site is the MFA-aware StaffAdminSite (Django's documented
+# way to replace admin.site: a custom AdminConfig with default_site).
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "customers.mfa.apps.StaffAdminConfig"
 
 # --- Rate limiting ----------------------------------------------------------
 RATELIMIT_VIEW = "config.views.ratelimited"
@@ -209,7 +264,8 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    # Only a header directive: nothing is preloaded until someone submits the domain.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
