@@ -1,6 +1,7 @@
 from django import forms
 
-from orders.services import MAX_NOTE_LENGTH, MAX_QUANTITY_PER_ITEM
+from orders.models import CLAIM_CODE_LENGTH, Order
+from orders.services import MAX_NOTE_LENGTH, MAX_QUANTITY_PER_ITEM, claim_code_normalize
 
 QTY_PREFIX = "qty_"
 # Form fields a real menu page sends; anything else (say, a "price_3" field) is tampering.
@@ -60,3 +61,64 @@ class OrderForm(forms.Form):
     def bound_rows(self):
         """(item, bound quantity field) pairs for the template."""
         return [(item, self[f"{QTY_PREFIX}{item.pk}"]) for item in self.items]
+
+
+# --- Customer portal ------------------------------------------------------------------
+
+
+class ClaimCodeForm(forms.Form):
+    """A receipt code as printed (ABCDE-12345), typed in any case, with or without the dash."""
+
+    code = forms.CharField(
+        label="Receipt code",
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "placeholder": "XXXXX-XXXXX",
+                "class": "code-input",
+            }
+        ),
+        help_text="You find it on your order confirmation, below the order.",
+        error_messages={"required": "Enter the receipt code from your order confirmation."},
+    )
+
+    def clean_code(self):
+        code = claim_code_normalize(code=self.cleaned_data["code"])
+        if not code:
+            # Only the shape is checked here, which says nothing about which codes exist.
+            raise forms.ValidationError(f"A receipt code has {CLAIM_CODE_LENGTH} letters and digits, like 7KQ2M-XD4P9.")
+        return code
+
+
+class OrderHistoryFilterForm(forms.Form):
+    """Filters of the order history, read from the query string (GET)."""
+
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Order.Status.choices])
+    restaurant = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, choices=())
+    date_from = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a valid date, e.g. 2025-03-31."},
+    )
+    date_to = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a valid date, e.g. 2025-03-31."},
+    )
+
+    def __init__(self, *args, restaurants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["restaurant"].choices = [("", "All restaurants")] + [(r.pk, r.name) for r in restaurants]
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned

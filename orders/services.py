@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from orders.models import MenuItem, Order, OrderLine, Table
+from orders.models import CLAIM_CODE_ALPHABET, CLAIM_CODE_LENGTH, MenuItem, Order, OrderLine, Table
 
 MAX_QUANTITY_PER_ITEM = 20
 MAX_LINES_PER_ORDER = 60
@@ -105,3 +105,75 @@ def order_set_status(*, order: Order, status: str) -> Order:
         setattr(locked, field, timezone.now())
         locked.save(update_fields=["status", field])
     return locked
+
+
+# --- Linking orders to customer accounts ------------------------------------------
+
+# Crockford base32 decoding rules: readers confuse O/0 and I/L/1, so accept either.
+_CLAIM_CODE_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+class ClaimRefused(ValidationError):
+    """The code does not lead to an order this customer may claim.
+
+    Deliberately one message for "no such code", "already claimed" and "claimed
+    by someone else", so the answer never tells a guesser that a code exists.
+    """
+
+
+CLAIM_REFUSED_MESSAGE = (
+    "This code does not match an order that can be added to your account. "
+    "Check the receipt code on your order confirmation and try again."
+)
+
+
+def claim_code_normalize(*, code: str) -> str:
+    """Upper case, without dashes or spaces, look-alike letters mapped to digits.
+
+    Returns "" when the result cannot be a claim code (wrong length or alphabet).
+    """
+    cleaned = "".join((code or "").split()).replace("-", "").upper().translate(_CLAIM_CODE_LOOKALIKES)
+    if len(cleaned) != CLAIM_CODE_LENGTH or any(char not in CLAIM_CODE_ALPHABET for char in cleaned):
+        return ""
+    return cleaned
+
+
+def order_claim_by_code(*, customer, code: str) -> tuple[Order, bool]:
+    """Link the unclaimed order behind a receipt code to ``customer``.
+
+    Returns ``(order, newly_linked)``; ``newly_linked`` is False when the order
+    already belongs to this customer (claiming twice is harmless). Raises
+    ClaimRefused for unknown codes and for orders linked to anyone else. The row
+    is locked and the owner re-read inside the transaction, so two accounts
+    racing for one code cannot both win. Callers must rate-limit.
+    """
+    normalized = claim_code_normalize(code=code)
+    if not normalized:
+        raise ClaimRefused(CLAIM_REFUSED_MESSAGE)
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(claim_code=normalized).first()
+        if order is None or (order.customer_id is not None and order.customer_id != customer.pk):
+            raise ClaimRefused(CLAIM_REFUSED_MESSAGE)
+        if order.customer_id == customer.pk:
+            return order, False
+        order.customer = customer
+        order.save(update_fields=["customer"])
+    return order, True
+
+
+def order_claim_session_orders(*, customer, order_ids: list[int]) -> list[Order]:
+    """Link the still-unclaimed orders among ``order_ids`` (this browser's guest orders).
+
+    Orders linked to anyone in the meantime (e.g. claimed by code) are skipped.
+    Rows are locked so a concurrent code claim cannot be overwritten. Returns the
+    orders that were linked now.
+    """
+    ids = [int(pk) for pk in order_ids]
+    if not ids:
+        return []
+    with transaction.atomic():
+        orders = list(Order.objects.select_for_update().filter(pk__in=ids, customer__isnull=True).order_by("pk"))
+        Order.objects.filter(pk__in=[order.pk for order in orders]).update(customer=customer)
+    for order in orders:
+        order.customer = customer
+    return orders

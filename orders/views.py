@@ -1,5 +1,9 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -17,6 +21,16 @@ def _current_customer(request):
     return None
 
 
+def _account_links(next_path: str) -> dict[str, str]:
+    """Login and registration URLs that bring the guest back to ``next_path`` afterwards."""
+    try:
+        register_url = reverse("account_signup")
+    except NoReverseMatch:  # the accounts pages are not mounted (e.g. a minimal test URLconf)
+        register_url = "/customer/register"
+    query = urlencode({"next": next_path})
+    return {"login_url": f"{resolve_url(settings.LOGIN_URL)}?{query}", "register_url": f"{register_url}?{query}"}
+
+
 def _render_menu(request, table, categories, form, status=200):
     fields = {f"qty_{item.pk}": form[f"qty_{item.pk}"] for c in categories for item in c.menu_items}
     sections = [(c, [(item, fields[f"qty_{item.pk}"]) for item in c.menu_items]) for c in categories]
@@ -29,6 +43,7 @@ def _render_menu(request, table, categories, form, status=200):
             "sections": sections,
             "form": form,
             "customer": _current_customer(request),
+            **_account_links(table.get_absolute_url()),
         },
         status=status,
     )
@@ -74,4 +89,13 @@ def confirmation(request, order_token):
     order = get_object_or_404(
         Order.objects.select_related("restaurant", "table").prefetch_related("lines"), public_token=order_token
     )
-    return render(request, "orders/confirmation.html", {"order": order, "restaurant": order.restaurant})
+    return render(
+        request,
+        "orders/confirmation.html",
+        {
+            "order": order,
+            "restaurant": order.restaurant,
+            "customer": _current_customer(request),
+            **_account_links(request.path),
+        },
+    )

@@ -1,0 +1,150 @@
+"""Customer portal pages about orders: history, one order, claiming guest orders.
+
+Every view is behind ``customer_required`` and reads orders only through
+``request.customer``, so another customer's order is a 404.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from customers.decorators import customer_required
+from orders.forms import ClaimCodeForm, OrderHistoryFilterForm
+from orders.money import vat_breakdown
+from orders.selectors import customer_order_detail, customer_order_history, customer_restaurants
+from orders.services import ClaimRefused, order_claim_by_code, order_claim_session_orders
+from orders.views import GUEST_ORDERS_SESSION_KEY
+
+# Claim codes carry 50 random bits; these limits keep guessing hopeless while a
+# customer with a handful of receipts (and typos) is never stopped. The per-IP
+# limit is the higher one because a restaurant's guests may share one address.
+CLAIM_RATE_PER_ACCOUNT = "10/h"
+CLAIM_RATE_PER_IP = "30/h"
+
+
+def _page_number(raw: str | None) -> int:
+    try:
+        return max(1, min(int(raw or 1), 100_000))
+    except ValueError:
+        return 1
+
+
+@require_GET
+@customer_required
+def order_list(request):
+    restaurants = customer_restaurants(customer=request.customer)
+    form = OrderHistoryFilterForm(request.GET or None, restaurants=restaurants)
+    filters = {}
+    if form.is_bound and form.is_valid():
+        filters = {
+            "status": form.cleaned_data["status"],
+            "restaurant_id": form.cleaned_data["restaurant"],
+            "date_from": form.cleaned_data["date_from"],
+            "date_to": form.cleaned_data["date_to"],
+        }
+    page = None
+    if not form.is_bound or form.is_valid():
+        page = customer_order_history(
+            customer=request.customer,
+            restaurants=restaurants,
+            page=_page_number(request.GET.get("page")),
+            **filters,
+        )
+    # Pagination links keep the filters; only the page number changes.
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "orders/portal/order_list.html",
+        {
+            "form": form,
+            "page": page,
+            "filter_query": query.urlencode(),
+            "is_filtered": any(filters.values()),
+            "has_any_orders": bool(restaurants),
+        },
+        status=200 if page is not None else 400,
+    )
+
+
+@require_GET
+@customer_required
+def order_detail(request, order_id):
+    order = customer_order_detail(customer=request.customer, order_id=order_id)
+    lines = list(order.lines.all())
+    return render(
+        request,
+        "orders/portal/order_detail.html",
+        {
+            "order": order,
+            "restaurant": order.restaurant,
+            "lines": lines,
+            "vat_rows": vat_breakdown(lines),
+            "timestamps": [
+                (label, value)
+                for label, value in (
+                    ("Placed", order.placed_at),
+                    ("Preparing", order.preparing_at),
+                    ("Served", order.served_at),
+                    ("Paid", order.paid_at),
+                    ("Cancelled", order.cancelled_at),
+                )
+                if value
+            ],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@customer_required
+@ratelimit(key="user", rate=CLAIM_RATE_PER_ACCOUNT, method="POST", block=True)
+@ratelimit(key="ip", rate=CLAIM_RATE_PER_IP, method="POST", block=True)
+def order_claim(request):
+    form = ClaimCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                order, newly_linked = order_claim_by_code(customer=request.customer, code=form.cleaned_data["code"])
+            except ClaimRefused as exc:
+                form.add_error("code", exc)
+            else:
+                if newly_linked:
+                    messages.success(request, f"Order #{order.pk} is now in your account.")
+                else:
+                    messages.info(request, f"Order #{order.pk} was already in your account.")
+                return redirect("portal:order_detail", order_id=order.pk)
+        status = 400
+    return render(request, "orders/portal/order_claim.html", {"form": form}, status=status)
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+@require_POST
+@customer_required
+def session_orders_claim(request):
+    """The one-click offer: link (or dismiss) the guest orders placed in this browser session."""
+    session_ids = [pk for pk in request.session.get(GUEST_ORDERS_SESSION_KEY, []) if isinstance(pk, int)]
+    if request.POST.get("action") == "dismiss":
+        request.session.pop(GUEST_ORDERS_SESSION_KEY, None)
+        messages.info(request, "Okay, those orders stay off your account. You can still add one with its receipt code.")
+    else:
+        # Only orders of this browser session can be linked here: the ids come
+        # from the server-side session, never from the form.
+        linked = order_claim_session_orders(customer=request.customer, order_ids=session_ids)
+        request.session.pop(GUEST_ORDERS_SESSION_KEY, None)
+        if len(linked) == 1:
+            messages.success(request, f"Order #{linked[0].pk} added to your account.")
+        elif linked:
+            messages.success(request, f"{len(linked)} orders added to your account.")
+        else:
+            messages.info(request, "There were no orders left to add.")
+    return redirect(_safe_next(request, reverse("portal:order_list")))
