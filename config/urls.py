@@ -1,10 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from customers.mfa.staff import urlpatterns as staff_mfa_urls
+
 urlpatterns = [
+    # Staff sign in through django-two-factor-auth (/admin/login/, /admin/mfa/...),
+    # listed first so it replaces the admin's own login page.
+    path("admin/", include(staff_mfa_urls)),
     path("admin/", admin.site.urls),
     # Customer portal: each app mounts its own pages under /customer/.
     path("customer/", include("customers.urls")),
+    path("customer/", include("customers.account_urls")),  # allauth, un-namespaced
     path("customer/", include("orders.portal_urls")),
     path("customer/", include("invoices.urls")),
     # Guest pages reached from the table QR codes.

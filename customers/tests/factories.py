@@ -44,6 +44,7 @@ class CustomerFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Customer
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     full_name = factory.Faker("name")

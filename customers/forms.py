@@ -1,0 +1,164 @@
+import re
+
+from allauth.account.adapter import get_adapter
+from allauth.account.app_settings import EmailVerificationMethod
+from allauth.account.forms import SignupForm
+from allauth.account.internal.flows.login import perform_login
+from allauth.account.internal.userkit import filter_users_by_email
+from allauth.account.models import EmailAddress, Login
+from django import forms
+
+from customers.countries import COUNTRIES
+from customers.models import Customer
+
+
+class RegisterForm(SignupForm):
+    """allauth's signup form plus the customer's full name.
+
+    Enumeration safety: with optional verification allauth would answer
+    "already registered" for a known address. Here a known address passes
+    validation, no account is created, the owner gets an "you already have an
+    account" mail, and the browser sees the same "check your inbox" page as
+    for a new account (RegisterView sends both through mandatory verification).
+    """
+
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "Alex Example"}),
+    )
+    field_order = ["full_name", "email", "password1"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update({"autocomplete": "email", "placeholder": "you@example.com"})
+        self.fields["password1"].widget.attrs.pop("placeholder", None)
+
+    def clean_full_name(self) -> str:
+        value = " ".join(self.cleaned_data["full_name"].split())
+        if not value:
+            raise forms.ValidationError("Please enter your name.")
+        return value
+
+    def validate_unique_email(self, value: str) -> str:
+        value = get_adapter().validate_unique_email(value)
+        self.account_already_exists = bool(filter_users_by_email(value)) or (
+            EmailAddress.objects.filter(email__iexact=value).exists()
+        )
+        return value
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            login = Login(
+                user=None,
+                email=self.cleaned_data["email"],
+                signup=True,
+                email_verification=EmailVerificationMethod.MANDATORY,
+            )
+            return None, perform_login(request, login)
+        return super().try_save(request)
+
+    def signup(self, request, user) -> None:
+        # Called by allauth right after the user row is saved, before the
+        # verification mail: the profile exists whatever happens to the mail.
+        from customers.services import customer_create
+
+        customer_create(user=user, full_name=self.cleaned_data["full_name"])
+
+
+class ResendVerificationForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": "you@example.com"}),
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+POSTAL_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$")
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()/-]{5,24}$")
+VAT_ID_RE = re.compile(r"^[A-Z0-9][A-Z0-9./-]{3,29}$")
+ADDRESS_FIELDS = ("street", "postal_code", "city", "country")
+
+
+class ProfileForm(forms.ModelForm):
+    """Business and billing details as they will appear on invoices."""
+
+    country = forms.ChoiceField(
+        choices=[("", "— Choose a country —"), *COUNTRIES],
+        required=False,
+        widget=forms.Select(attrs={"autocomplete": "country"}),
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["full_name", "business_name", "vat_id", "street", "postal_code", "city", "country", "phone"]
+        labels = {"vat_id": "VAT ID / tax number", "street": "Street and number"}
+        help_texts = {
+            "business_name": "Only if invoices should be made out to a company.",
+            "vat_id": "For example DE123456789. Optional.",
+            "phone": "Optional, in case the restaurant needs to reach you. Example: +49 30 1234567",
+        }
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "business_name": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "street": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "text"}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = True
+
+    def _clean_text(self, name: str) -> str:
+        return " ".join((self.cleaned_data.get(name) or "").split())
+
+    def clean_full_name(self) -> str:
+        value = self._clean_text("full_name")
+        if not value:
+            raise forms.ValidationError("Please enter your name; it appears on your invoices.")
+        return value
+
+    def clean_business_name(self) -> str:
+        return self._clean_text("business_name")
+
+    def clean_street(self) -> str:
+        return self._clean_text("street")
+
+    def clean_city(self) -> str:
+        return self._clean_text("city")
+
+    def clean_postal_code(self) -> str:
+        value = self._clean_text("postal_code").upper()
+        if value and not POSTAL_CODE_RE.match(value):
+            raise forms.ValidationError("Use 2 to 10 letters, digits, spaces or dashes, e.g. 10115 or SW1A 1AA.")
+        return value
+
+    def clean_vat_id(self) -> str:
+        # People paste VAT IDs with spaces ("DE 123 456 789"); store them compact.
+        value = re.sub(r"\s+", "", self.cleaned_data.get("vat_id") or "").upper()
+        if value and not VAT_ID_RE.match(value):
+            raise forms.ValidationError(
+                "Use letters, digits, dots, slashes or dashes (4 to 30 characters), e.g. DE123456789."
+            )
+        return value
+
+    def clean_phone(self) -> str:
+        value = self._clean_text("phone")
+        if value and not PHONE_RE.match(value):
+            raise forms.ValidationError("Use digits, spaces and an optional leading +, e.g. +49 30 1234567.")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        given = [name for name in ADDRESS_FIELDS if cleaned.get(name)]
+        # A partial address cannot go on an invoice; say exactly what is missing.
+        if given and len(given) < len(ADDRESS_FIELDS):
+            for name in ADDRESS_FIELDS:
+                if name not in given and name not in self.errors:
+                    label = self.fields[name].label.lower()
+                    self.add_error(name, f"Please add the {label} too, or leave the whole address empty.")
+        return cleaned

@@ -1,0 +1,13 @@
+"""Keys for django-ratelimit on our own account views.
+
+Numbers (documented in the final report and settings):
+- register: allauth 20/min and 200/h per IP; here 5/h per email address.
+- resend verification: 20/h per IP (decorator); 3/h per address
+  (customers.services.RESEND_PER_ADDRESS_RATE), plus allauth's one mail per
+  address every 3 minutes.
+"""
+
+
+def email_key(group, request) -> str:
+    """The submitted email address, normalised so case tricks don't reset the count."""
+    return (request.POST.get("email") or "").strip().lower()
