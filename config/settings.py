@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "customers.middleware.CustomerSessionIdleMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
@@ -140,10 +141,7 @@ LOGIN_REDIRECT_URL = "/customer/"
 # views to the paths of the product). Policy: an unverified customer may log
 # in and order; invoices need a verified address (customers.services).
 ACCOUNT_ADAPTER = "customers.adapter.AccountAdapter"
-ACCOUNT_FORMS = {
-    "signup": "customers.forms.RegisterForm",
-    "login": "customers.forms.LoginForm",
-}
+ACCOUNT_FORMS = {"signup": "customers.forms.RegisterForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 # One password field with a show/hide switch: easier on a phone than typing it twice.
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
