@@ -1,6 +1,7 @@
 """Template tags for customer-portal pieces shown on pages other apps own (the dashboard)."""
 
 from django import template
+from django.utils import dateformat
 
 from orders.selectors import session_guest_orders
 from orders.views import GUEST_ORDERS_SESSION_KEY
@@ -21,8 +22,12 @@ def session_claim_orders(context) -> list:
 
 
 @register.filter
-def local_time(value, restaurant):
-    """A datetime in the restaurant's timezone: {{ order.placed_at|local_time:order.restaurant|date:"…" }}."""
+def local_datetime(value, restaurant):
+    """A datetime as the restaurant's clock showed it: ``{{ order.placed_at|local_datetime:order.restaurant }}``.
+
+    Formatted here rather than with ``|date`` because Django's date filter would
+    convert the value back to the current (server) timezone first.
+    """
     if value is None:
         return ""
-    return value.astimezone(restaurant.tzinfo)
+    return dateformat.format(value.astimezone(restaurant.tzinfo), "D j M Y, H:i")
