@@ -1,5 +1,19 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class InvoicesConfig(AppConfig):
     name = "invoices"
+
+    def ready(self):
+        checks.register(check_invoice_number_format, checks.Tags.compatibility)
+
+
+def check_invoice_number_format(app_configs=None, **kwargs):
+    """A number format that could repeat numbers must stop the deploy, not the first invoice of next year."""
+    from django.conf import settings
+
+    from invoices.services import invoice_number_format_check
+
+    error = invoice_number_format_check(settings.INVOICE_NUMBER_FORMAT)
+    return [checks.Error(error, id="invoices.E001")] if error else []

@@ -1,1 +1,217 @@
+"""Invoices: numbered, frozen documents issued by a restaurant to a customer.
 
+An invoice is issued (numbered and frozen) the moment it is created: seller,
+buyer and lines are copies, never references that could change later. It is
+never deleted and never edited; a mistake is corrected by a cancellation
+document (negated lines, its own number) and, if needed, a new invoice.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+
+class InvoiceNumberCounter(models.Model):
+    """Last number handed out per restaurant and calendar year.
+
+    Locked with SELECT ... FOR UPDATE while a number is allocated; the lock is
+    held only for the short transaction that creates the invoice, so a rollback
+    also rolls the counter back and no gap appears.
+    """
+
+    restaurant = models.ForeignKey("orders.Restaurant", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["restaurant", "year"], name="invoice_counter_unique")]
+
+    def __str__(self):
+        return f"{self.restaurant_id}/{self.year}: {self.last_number}"
+
+
+class InvoiceQuerySet(models.QuerySet):
+    def delete(self):
+        raise IssuedInvoiceError("Issued invoices are never deleted; cancel them instead.")
+
+
+class IssuedInvoiceError(ValidationError):
+    """An attempt to delete or rewrite an issued invoice."""
+
+
+class Invoice(models.Model):
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", "Invoice"
+        CANCELLATION = "cancellation", "Cancellation"
+
+    class Status(models.TextChoices):
+        # "draft" is the state of a numbered invoice that has not been delivered
+        # yet (e.g. the mail failed). There is no unnumbered draft: an invoice is
+        # issued in the same transaction that allocates its number.
+        DRAFT = "draft", "Issued"
+        SENT = "sent", "Sent"
+        PAID = "paid", "Paid"
+        CANCELLED = "cancelled", "Cancelled"
+
+    # Only these may change after issue (delivery/bookkeeping state and the PDF copy).
+    MUTABLE_FIELDS = frozenset(
+        {"status", "sent_at", "paid_at", "cancelled_at", "pdf_path", "pdf_rendered_at", "pdf_error"}
+    )
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INVOICE)
+    cancels = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cancellation",
+        help_text="For a cancellation document: the invoice it cancels.",
+    )
+    restaurant = models.ForeignKey("orders.Restaurant", on_delete=models.PROTECT, related_name="invoices")
+    # SET_NULL: a customer may close the account, but the restaurant must keep
+    # its invoices (with the frozen buyer details) for the legal retention period.
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.SET_NULL, null=True, blank=True, related_name="invoices"
+    )
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="invoices")
+
+    year = models.PositiveSmallIntegerField(editable=False)
+    sequence = models.PositiveIntegerField(editable=False, help_text="Position in the restaurant's yearly sequence.")
+    number = models.CharField(max_length=64, editable=False)
+    issue_date = models.DateField()
+    supply_date = models.DateField(help_text="Date of supply: the day the order was paid.")
+    due_date = models.DateField(null=True, blank=True)
+    currency = models.CharField(max_length=3)
+    subtotal_cents = models.IntegerField("net total (cents)")
+    tax_cents = models.IntegerField("VAT total (cents)")
+    total_cents = models.IntegerField("gross total (cents)")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    notes = models.TextField(blank=True)
+
+    # Seller: the restaurant's legal details at the time of issue.
+    seller_name = models.CharField(max_length=200)
+    seller_street = models.CharField(max_length=200)
+    seller_postal_code = models.CharField(max_length=20)
+    seller_city = models.CharField(max_length=100)
+    seller_country = models.CharField(max_length=2)
+    seller_vat_id = models.CharField(max_length=50)
+    seller_email = models.CharField(max_length=254, blank=True)
+    seller_phone = models.CharField(max_length=40, blank=True)
+
+    # Buyer: the customer's billing details at the time of issue.
+    buyer_name = models.CharField(max_length=200)
+    buyer_business_name = models.CharField(max_length=200, blank=True)
+    buyer_street = models.CharField(max_length=200)
+    buyer_postal_code = models.CharField(max_length=20)
+    buyer_city = models.CharField(max_length=100)
+    buyer_country = models.CharField(max_length=2)
+    buyer_vat_id = models.CharField(max_length=50, blank=True)
+    buyer_email = models.CharField(max_length=254, blank=True)
+
+    # Storage name of the rendered PDF in STORAGES["invoices"]; the frozen
+    # fields above are the record, the file is a rendering that can be redone.
+    pdf_path = models.CharField(max_length=255, blank=True)
+    pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+    pdf_error = models.CharField(max_length=255, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issue_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["restaurant", "number"], name="invoice_number_unique"),
+            models.UniqueConstraint(fields=["restaurant", "year", "sequence"], name="invoice_sequence_unique"),
+            # At most one live invoice per order: the database backs up the service's lock.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(kind="invoice") & ~Q(status="cancelled"),
+                name="invoice_one_live_per_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_cents=models.F("subtotal_cents") + models.F("tax_cents")),
+                name="invoice_net_plus_tax_is_total",
+            ),
+        ]
+        indexes = [models.Index(fields=["customer", "-issue_date"], name="invoice_customer_issued")]
+
+    def __str__(self):
+        return self.number
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            update_fields = kwargs.get("update_fields")
+            if update_fields is None or not set(update_fields) <= self.MUTABLE_FIELDS:
+                raise IssuedInvoiceError(
+                    "An issued invoice cannot be edited; only its status and PDF copy may change "
+                    "(save with update_fields)."
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise IssuedInvoiceError(f"Invoice {self.number} is issued and can never be deleted; cancel it instead.")
+
+    @property
+    def is_cancellation(self) -> bool:
+        return self.kind == self.Kind.CANCELLATION
+
+    @property
+    def title(self) -> str:
+        return "Cancellation invoice" if self.is_cancellation else "Invoice"
+
+    @property
+    def pdf_filename(self) -> str:
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in self.number)
+        return f"{safe}.pdf"
+
+    def vat_rows(self, lines=None) -> list[dict]:
+        """Net, VAT and gross per rate, summed from the stored lines (no rounding here)."""
+        rows: dict[Decimal, dict] = {}
+        for line in self.lines.all() if lines is None else lines:
+            rate = Decimal(line.vat_rate).normalize()
+            row = rows.setdefault(rate, {"rate": rate, "net_cents": 0, "vat_cents": 0, "gross_cents": 0})
+            row["net_cents"] += line.net_cents
+            row["vat_cents"] += line.vat_cents
+            row["gross_cents"] += line.gross_cents
+        return [rows[rate] for rate in sorted(rows, reverse=True)]
+
+
+class InvoiceLine(models.Model):
+    """A frozen line: gross and VAT are stored, net is derived (so net + VAT == gross)."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    description = models.CharField(max_length=200)
+    quantity = models.IntegerField()
+    unit_price_gross_cents = models.IntegerField("unit price incl. VAT (cents)")
+    vat_rate = models.DecimalField("VAT rate (%)", max_digits=5, decimal_places=2)
+    gross_cents = models.IntegerField("line total incl. VAT (cents)")
+    vat_cents = models.IntegerField("VAT (cents)")
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["invoice", "position"], name="invoice_line_position_unique")]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.description}"
+
+    @property
+    def net_cents(self) -> int:
+        return self.gross_cents - self.vat_cents
+
+    @property
+    def unit_price_net_cents(self) -> int:
+        """Unit price excluding VAT, rounded half up to the cent (shown for information, art. 226(8)).
+
+        Amounts are never computed from it: quantity × this may differ from the
+        line's net amount by a cent, which comes from the gross price.
+        """
+        rate = Decimal(self.vat_rate)
+        exact = Decimal(self.unit_price_gross_cents) * 100 / (100 + rate)
+        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -1,0 +1,189 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+
+from invoices.models import Invoice, InvoiceLine
+from invoices.services import invoice_cancel, invoice_pdf_bytes, invoice_set_status
+from orders.admin import RestaurantScopedAdmin
+from orders.money import format_money
+
+
+class InvoiceLineInline(admin.TabularInline):
+    model = InvoiceLine
+    extra = 0
+    can_delete = False
+    fields = ["position", "quantity", "description", "unit_price_gross", "vat_rate", "net", "vat", "gross"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def _money(self, obj, cents):
+        return format_money(cents, obj.invoice.currency)
+
+    @admin.display(description="Unit price (gross)")
+    def unit_price_gross(self, obj):
+        return self._money(obj, obj.unit_price_gross_cents)
+
+    @admin.display(description="Net")
+    def net(self, obj):
+        return self._money(obj, obj.net_cents)
+
+    @admin.display(description="VAT")
+    def vat(self, obj):
+        return self._money(obj, obj.vat_cents)
+
+    @admin.display(description="Gross")
+    def gross(self, obj):
+        return self._money(obj, obj.gross_cents)
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(RestaurantScopedAdmin):
+    """Staff see their restaurants' invoices; nothing on an issued invoice can be edited.
+
+    Only the bookkeeping state moves, through the actions (sent, paid, cancelled
+    - the last issues a cancellation document).
+    """
+
+    list_display = ["number", "kind", "issue_date", "buyer", "total", "status", "restaurant", "pdf_link"]
+    list_filter = ["status", "kind", "issue_date", ("restaurant", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=number", "buyer_name", "buyer_business_name", "=order__id"]
+    date_hierarchy = "issue_date"
+    list_select_related = ["restaurant"]
+    inlines = [InvoiceLineInline]
+    actions = ["mark_sent", "mark_paid", "mark_cancelled"]
+    fieldsets = [
+        (None, {"fields": ["number", "kind", "cancels", "status", "order", "restaurant", "pdf_link"]}),
+        ("Dates", {"fields": ["issue_date", "supply_date", "due_date", "sent_at", "paid_at", "cancelled_at"]}),
+        ("Amounts", {"fields": ["currency", "net_total", "vat_total", "grand_total"]}),
+        (
+            "Seller (frozen at issue)",
+            {
+                "fields": [
+                    "seller_name",
+                    "seller_street",
+                    "seller_postal_code",
+                    "seller_city",
+                    "seller_country",
+                    "seller_vat_id",
+                ]
+            },
+        ),
+        (
+            "Buyer (frozen at issue)",
+            {
+                "fields": [
+                    "buyer_name",
+                    "buyer_business_name",
+                    "buyer_street",
+                    "buyer_postal_code",
+                    "buyer_city",
+                    "buyer_country",
+                    "buyer_vat_id",
+                    "buyer_email",
+                ]
+            },
+        ),
+        ("Notes and PDF copy", {"fields": ["notes", "pdf_rendered_at", "pdf_error", "created_at"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [name for fieldset in self.fieldsets for name in fieldset[1]["fields"]]
+
+    def has_add_permission(self, request):
+        return False  # invoices are issued by the customer's request, never typed in
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # issued invoices are kept; cancel instead
+
+    @admin.display(description="Buyer")
+    def buyer(self, obj):
+        return obj.buyer_business_name or obj.buyer_name
+
+    @admin.display(description="Total", ordering="total_cents")
+    def total(self, obj):
+        return format_money(obj.total_cents, obj.currency)
+
+    @admin.display(description="Net total")
+    def net_total(self, obj):
+        return format_money(obj.subtotal_cents, obj.currency)
+
+    @admin.display(description="VAT total")
+    def vat_total(self, obj):
+        return format_money(obj.tax_cents, obj.currency)
+
+    @admin.display(description="Total")
+    def grand_total(self, obj):
+        return format_money(obj.total_cents, obj.currency)
+
+    @admin.display(description="PDF")
+    def pdf_link(self, obj):
+        if not obj.pk:
+            return "–"
+        return format_html('<a href="{}">Download</a>', reverse("admin:invoices_invoice_download", args=[obj.pk]))
+
+    def get_urls(self):
+        extra = [
+            path(
+                "<int:pk>/download/",
+                self.admin_site.admin_view(self.download_view),
+                name="invoices_invoice_download",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def download_view(self, request, pk):
+        if not self.has_view_permission(request):
+            return HttpResponse(status=403)
+        invoice = get_object_or_404(self.get_queryset(request), pk=pk)
+        response = HttpResponse(invoice_pdf_bytes(invoice=invoice), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=invoice.pdf_filename)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def _set_status(self, request, queryset, status):
+        done, refused = 0, []
+        for invoice in queryset:
+            try:
+                invoice_set_status(invoice=invoice, status=status)
+                done += 1
+            except ValidationError as exc:
+                refused.extend(exc.messages)
+        if done:
+            label = Invoice.Status(status).label.lower()
+            self.message_user(request, f"{done} invoice(s) marked {label}.", messages.SUCCESS)
+        for message in refused:
+            self.message_user(request, message, messages.WARNING)
+
+    @admin.action(description="Mark selected invoices as sent", permissions=["change"])
+    def mark_sent(self, request, queryset):
+        self._set_status(request, queryset, Invoice.Status.SENT)
+
+    @admin.action(description="Mark selected invoices as paid", permissions=["change"])
+    def mark_paid(self, request, queryset):
+        self._set_status(request, queryset, Invoice.Status.PAID)
+
+    @admin.action(
+        description="Cancel selected invoices (issues a cancellation document for each)", permissions=["change"]
+    )
+    def mark_cancelled(self, request, queryset):
+        issued, refused = [], []
+        for invoice in queryset:
+            try:
+                issued.append(invoice_cancel(invoice=invoice).number)
+            except ValidationError as exc:
+                refused.extend(exc.messages)
+        if issued:
+            self.message_user(
+                request, f"Cancelled; cancellation document(s) issued: {', '.join(issued)}.", messages.SUCCESS
+            )
+        for message in refused:
+            self.message_user(request, message, messages.WARNING)

@@ -1,0 +1,71 @@
+"""Invoice documents as HTML and PDF (WeasyPrint), from the frozen invoice data only.
+
+``invoice_render_html`` gives the print HTML; ``invoice_html_to_pdf`` turns any
+such HTML into PDF bytes; ``invoice_render_pdf`` is both. A benchmark can time
+the bare ``weasyprint.HTML(string=html, base_url=FONT_BASE_URL).write_pdf()``
+against ``invoice_render_pdf`` on the same HTML.
+"""
+
+import logging
+from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from invoices.countries import country_name
+
+# WeasyPrint logs every layout step at INFO; that is noise for each invoice.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+FONT_DIR = Path(settings.INVOICE_FONT_DIR).resolve()
+FONT_BASE_URL = FONT_DIR.as_uri() + "/"
+
+
+class FontsOnlyFetcher(URLFetcher):
+    """Lets the renderer read the shipped fonts and nothing else.
+
+    Invoices carry text typed by customers; even though it is escaped, the
+    renderer must never be able to reach the network or other local files.
+    """
+
+    def fetch(self, url, headers=None):
+        parsed = urlparse(url)
+        if parsed.scheme == "file":
+            path = Path(url2pathname(parsed.path)).resolve()
+            if path.is_relative_to(FONT_DIR):
+                return super().fetch(url, headers)
+        raise ValueError(f"Invoice rendering may only load shipped fonts, not {url!r}")
+
+
+def invoice_document_context(invoice) -> dict:
+    """What both the PDF and the HTML page show; one query for the lines."""
+    lines = list(invoice.lines.all())
+    return {
+        "invoice": invoice,
+        "lines": lines,
+        "vat_rows": invoice.vat_rows(lines),
+        "seller_country": country_name(invoice.seller_country),
+        "buyer_country": country_name(invoice.buyer_country),
+        "cancelled_number": invoice.cancels.number if invoice.cancels_id else "",
+        "cancelled_issue_date": invoice.cancels.issue_date if invoice.cancels_id else None,
+    }
+
+
+def invoice_render_html(invoice) -> str:
+    """The print HTML of an invoice (``templates/invoices/pdf.html``)."""
+    return render_to_string("invoices/pdf.html", invoice_document_context(invoice))
+
+
+def invoice_html_to_pdf(html: str) -> bytes:
+    return HTML(
+        string=html, base_url=FONT_BASE_URL, url_fetcher=FontsOnlyFetcher(allowed_protocols=["file"])
+    ).write_pdf()
+
+
+def invoice_render_pdf(invoice) -> bytes:
+    """The PDF bytes of an invoice, rendered from its frozen data."""
+    return invoice_html_to_pdf(invoice_render_html(invoice))

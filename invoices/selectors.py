@@ -1,0 +1,26 @@
+from datetime import date
+
+from django.db.models import QuerySet
+
+from invoices.models import Invoice
+
+
+def invoices_for_customer(
+    *, customer, date_from: date | None = None, date_to: date | None = None, status: str = ""
+) -> QuerySet[Invoice]:
+    """A customer's invoices and cancellation documents, newest first (no joins needed: data is frozen)."""
+    invoices = Invoice.objects.filter(customer=customer).order_by("-issue_date", "-id")
+    if date_from:
+        invoices = invoices.filter(issue_date__gte=date_from)
+    if date_to:
+        invoices = invoices.filter(issue_date__lte=date_to)
+    if status:
+        invoices = invoices.filter(status=status)
+    return invoices
+
+
+def invoice_live_for_order(*, order) -> Invoice | None:
+    """The order's current (non-cancelled) invoice, if any."""
+    return (
+        Invoice.objects.filter(order=order, kind=Invoice.Kind.INVOICE).exclude(status=Invoice.Status.CANCELLED).first()
+    )
