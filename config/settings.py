@@ -226,7 +226,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Invoices ------------------------------------------------------------------
 INVOICE_PREFIX = env_str("INVOICE_PREFIX", "INV")
-INVOICE_NUMBER_FORMAT = env_str("INVOICE_NUMBER_FORMAT", "INV-{year}-{number:04d}")
+# Placeholders {prefix}, {year}, {number} (format specs allowed, e.g. {number:05d}).
+# {year} and {number} are required because the counter restarts every calendar
+# year; a system check refuses a format that could repeat a number.
+INVOICE_NUMBER_FORMAT = env_str("INVOICE_NUMBER_FORMAT", "{prefix}-{year}-{number:04d}")
+# Per customer account (django-ratelimit syntax). Issuing renders a PDF.
+INVOICE_ISSUE_RATE = env_str("INVOICE_ISSUE_RATE", "10/m")
+INVOICE_DOWNLOAD_RATE = env_str("INVOICE_DOWNLOAD_RATE", "60/m")
+# TTF fonts shipped in the repo, so PDFs render the same on every machine.
+INVOICE_FONT_DIR = BASE_DIR / "static" / "fonts"
 
 # --- Static and media files ------------------------------------------------------
 STATIC_URL = "/static/"
@@ -240,6 +248,14 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+    # Invoice PDFs (tax records with personal data): a storage of their own that
+    # has no public URL; files are only streamed by the owner-checked download
+    # view. For S3 swap in e.g. {"BACKEND": "storages.backends.s3.S3Storage",
+    # "OPTIONS": {"bucket_name": ..., "default_acl": "private", "location": "invoices"}}.
+    "invoices": {
+        "BACKEND": "invoices.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT)},
     },
 }
 
