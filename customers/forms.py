@@ -86,6 +86,7 @@ class ProfileForm(forms.ModelForm):
     """Business and billing details as they will appear on invoices."""
 
     country = forms.ChoiceField(
+        label="Country",
         choices=[("", "— Choose a country —"), *COUNTRIES],
         required=False,
         widget=forms.Select(attrs={"autocomplete": "country"}),
@@ -159,6 +160,6 @@ class ProfileForm(forms.ModelForm):
         if given and len(given) < len(ADDRESS_FIELDS):
             for name in ADDRESS_FIELDS:
                 if name not in given and name not in self.errors:
-                    label = self.fields[name].label.lower()
+                    label = (self.fields[name].label or name).lower()
                     self.add_error(name, f"Please add the {label} too, or leave the whole address empty.")
         return cleaned

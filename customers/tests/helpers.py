@@ -1,0 +1,24 @@
+import re
+
+from django.core import mail
+
+LINK_RE = re.compile(r"https?://[^\s\"<>]+")
+
+
+def link_from_mail(message, path_part: str) -> str:
+    """The first link in a mail's text body whose URL contains ``path_part``."""
+    body = message.body if hasattr(message, "body") else message.get_body(("plain",)).get_content()
+    for url in LINK_RE.findall(body):
+        if path_part in url:
+            return url
+    raise AssertionError(f"no link with {path_part!r} in mail {message.subject!r}")
+
+
+def path_of(url: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
+def last_mail_to(address: str):
+    matching = [m for m in mail.outbox if address in m.to]
+    assert matching, f"no mail to {address}"
+    return matching[-1]

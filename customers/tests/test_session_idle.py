@@ -1,0 +1,64 @@
+import time
+
+import pytest
+
+from customers.adapter import SESSION_LAST_SEEN
+from customers.tests.factories import DEFAULT_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def log_in(client, customer):
+    client.post("/customer/login", {"login": customer.user.email, "password": DEFAULT_PASSWORD})
+    assert client.get("/customer/").status_code == 200
+
+
+def age_session(client, seconds):
+    session = client.session
+    session[SESSION_LAST_SEEN] = int(time.time()) - seconds
+    session.save()
+
+
+def test_customer_session_ends_after_the_idle_time(client, customer, settings):
+    assert settings.CUSTOMER_SESSION_IDLE_SECONDS == 30 * 60
+    log_in(client, customer)
+    age_session(client, 30 * 60 + 5)
+    response = client.get("/customer/")
+    assert response.status_code == 302
+    assert response["Location"] == "/customer/login?next=/customer/"
+    page = client.get(response["Location"])
+    assert b"You were logged out after 30 minutes without activity." in page.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_activity_within_the_idle_time_keeps_the_session_and_moves_the_clock(client, customer):
+    log_in(client, customer)
+    age_session(client, 29 * 60)
+    assert client.get("/customer/").status_code == 200
+    assert time.time() - client.session[SESSION_LAST_SEEN] < 60
+    age_session(client, 29 * 60)
+    assert client.get("/customer/profile").status_code == 200
+
+
+def test_idle_time_is_a_setting(client, customer, settings):
+    settings.CUSTOMER_SESSION_IDLE_SECONDS = 120
+    log_in(client, customer)
+    age_session(client, 121)
+    assert client.get("/customer/").status_code == 302
+
+
+def test_staff_sessions_are_not_cut_by_the_customer_timeout(client, staff_a):
+    client.force_login(staff_a)
+    session = client.session
+    assert SESSION_LAST_SEEN not in session
+    client.get("/admin/")
+    assert SESSION_LAST_SEEN not in client.session
+
+
+def test_session_cookie_is_httponly_and_samesite(client, customer, settings):
+    client.post("/customer/login", {"login": customer.user.email, "password": DEFAULT_PASSWORD})
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    # A browser-session cookie: the idle timeout, not a long-lived cookie, decides.
+    assert cookie["max-age"] == ""
