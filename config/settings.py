@@ -197,6 +197,8 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 STAFF_REQUIRE_MFA = env_bool("STAFF_REQUIRE_MFA", not DEBUG)
 # two_factor would otherwise point AdminSite.login at LOGIN_URL, the customer login.
 TWO_FACTOR_PATCH_ADMIN = False
+# django_otp's otp_required (used by two_factor's staff pages) sends people here.
+OTP_LOGIN_URL = "two_factor:login"
 TWO_FACTOR_LOGIN_TIMEOUT = 600
 # No "remember this browser" cookie: a stolen laptop must not skip the second factor.
 TWO_FACTOR_REMEMBER_COOKIE_AGE = None

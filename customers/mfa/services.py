@@ -1,0 +1,240 @@
+"""Multi-factor authentication rules for customers (django-otp devices).
+
+A user has MFA on when they own a *confirmed* TOTP device. Next to it lives
+one static device holding the single-use backup codes. Both carry the names
+django-two-factor-auth uses ("default" and "backup"), so a staff member's
+devices work the same in the admin login.
+
+Every code check goes through :func:`mfa_code_verify`: it routes a code by
+its shape, locks the device row, and lets django-otp's own device logic do
+the work (±1 step drift, no replay through ``last_t``, exponential
+throttling after failures, backup codes deleted on use).
+"""
+
+from __future__ import annotations
+
+import re
+from base64 import b32encode
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from customers.emails import email_send
+
+TOTP_DEVICE_NAME = "default"  # two_factor's default_device() looks for this name
+BACKUP_DEVICE_NAME = "backup"
+BACKUP_CODE_COUNT = 10
+
+_TOTP_SHAPE = re.compile(r"\d{6}")
+_SEPARATORS = re.compile(r"[\s\-]+")
+
+
+class MFACodeError(Exception):
+    """A submitted code was not accepted; ``str(error)`` is safe to show."""
+
+
+@dataclass(frozen=True)
+class MFAStatus:
+    enabled: bool
+    backup_codes_created_at: datetime | None
+    backup_codes_remaining: int
+
+
+def mfa_is_enabled(*, user) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def mfa_status(*, user) -> MFAStatus:
+    """What the dashboard shows: on/off, when the backup codes were made, how many are left."""
+    if not mfa_is_enabled(user=user):
+        return MFAStatus(enabled=False, backup_codes_created_at=None, backup_codes_remaining=0)
+    backup = StaticDevice.objects.filter(user=user, confirmed=True).order_by("-created_at").first()
+    if backup is None:
+        return MFAStatus(enabled=True, backup_codes_created_at=None, backup_codes_remaining=0)
+    return MFAStatus(
+        enabled=True, backup_codes_created_at=backup.created_at, backup_codes_remaining=backup.token_set.count()
+    )
+
+
+# --- Set-up ------------------------------------------------------------------------
+def mfa_setup_device(*, user) -> TOTPDevice:
+    """The unconfirmed TOTP device the set-up page shows.
+
+    Reloading the page keeps the same secret (someone may already have
+    scanned it); the device only counts once :func:`mfa_setup_confirm` has
+    seen a code from it.
+    """
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+    return device
+
+
+def mfa_secret_base32(*, device: TOTPDevice) -> str:
+    return b32encode(device.bin_key).decode("ascii")
+
+
+def mfa_secret_groups(*, device: TOTPDevice) -> list[str]:
+    """The secret in groups of four for typing into an authenticator app by hand."""
+    secret = mfa_secret_base32(device=device)
+    return [secret[i : i + 4] for i in range(0, len(secret), 4)]
+
+
+def mfa_setup_confirm(*, user, code: str) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the set-up device with one code from the app; MFA is on afterwards.
+
+    Returns the confirmed device and the new plain backup codes (shown once).
+    A wrong code raises :class:`MFACodeError` and changes nothing except the
+    device's throttle counter. Sends the "enabled" mail after commit.
+    """
+    code = _normalize(code)
+    if not _TOTP_SHAPE.fullmatch(code):
+        raise MFACodeError("Enter the 6-digit code from your authenticator app.")
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
+        if device is None:
+            raise MFACodeError("The set-up has expired. Please start again.")
+        _raise_if_throttled(device)
+        # A failed check must commit its throttle counter, so raise only after the block.
+        accepted = device.verify_token(code)
+        if accepted:
+            _setup_finish(user=user, device=device)
+            codes = _backup_codes_replace(user=user)
+            transaction.on_commit(lambda: _security_mail(user=user, name="mfa_enabled"))
+    if not accepted:
+        raise MFACodeError("That code is not correct. Check the time on your phone and try the current code.")
+    return device, codes
+
+
+def _setup_finish(*, user, device: TOTPDevice) -> None:
+    # One authenticator per account: a confirmed device replaces any leftovers.
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.name = TOTP_DEVICE_NAME
+    device.save(update_fields=["confirmed", "name"])
+
+
+# --- Verification ---------------------------------------------------------------------
+def mfa_code_verify(*, user, code: str) -> Device:
+    """Check a TOTP or backup code for ``user``; returns the device that accepted it.
+
+    Six digits go to the authenticator device, anything else to the backup
+    codes (``django_otp.match_token`` would try TOTP first and count a backup
+    code as a failed TOTP attempt). The device row is locked so two requests
+    with the same code cannot both pass. Raises :class:`MFACodeError`.
+    """
+    code = _normalize(code)
+    if not code:
+        raise MFACodeError("Enter a code.")
+    model = TOTPDevice if _TOTP_SHAPE.fullmatch(code) else StaticDevice
+    with transaction.atomic():
+        device = model.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk").first()
+        if device is None:
+            if model is StaticDevice:
+                raise MFACodeError("That backup code is not valid.")
+            raise MFACodeError("Two-factor authentication is not set up for this account.")
+        _raise_if_throttled(device)
+        # A failed check must commit its throttle counter, so raise only after the block.
+        accepted = device.verify_token(code)
+    if not accepted:
+        if model is StaticDevice:
+            raise MFACodeError("That backup code is not valid or has already been used.")
+        raise MFACodeError("That code is not correct or has already been used. Wait for the next code.")
+    if model is StaticDevice:
+        remaining = device.token_set.count()
+        transaction.on_commit(
+            lambda: _security_mail(user=user, name="mfa_backup_code_used", context={"remaining": remaining})
+        )
+    return device
+
+
+def mfa_password_check(*, user, password: str) -> bool:
+    return bool(password) and user.check_password(password)
+
+
+# --- Backup codes and disabling ------------------------------------------------------
+def mfa_backup_codes_regenerate(*, user) -> list[str]:
+    """Replace all backup codes with 10 new ones; the old ones stop working at once.
+
+    The caller has checked the password or a fresh code. Sends a security mail.
+    """
+    if not mfa_is_enabled(user=user):
+        raise MFACodeError("Two-factor authentication is not on.")
+    with transaction.atomic():
+        codes = _backup_codes_replace(user=user)
+        transaction.on_commit(lambda: _security_mail(user=user, name="mfa_backup_codes_regenerated"))
+    return codes
+
+
+def mfa_disable(*, user) -> None:
+    """Remove every OTP device of the user (authenticator and backup codes).
+
+    The caller has checked the password and a current code. Sends a security mail.
+    """
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        transaction.on_commit(lambda: _security_mail(user=user, name="mfa_disabled"))
+
+
+def mfa_backup_codes_text(*, user, codes: list[str]) -> str:
+    """The downloadable .txt file with the backup codes."""
+    lines = [
+        f"{settings.OTP_TOTP_ISSUER} – backup codes for {user.email}",
+        f"Created {timezone.localtime():%Y-%m-%d %H:%M %Z}",
+        "",
+        "Each code works once. Keep this file somewhere safe (not on the phone with your authenticator app).",
+        "",
+        *codes,
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def mfa_backup_code_format(code: str) -> str:
+    """``abcd2345`` -> ``abcd-2345``: easier to read out and type; the dash is optional on input."""
+    return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code
+
+
+# --- Internals ----------------------------------------------------------------------------
+def _normalize(code: str) -> str:
+    return _SEPARATORS.sub("", code or "").lower()
+
+
+def _raise_if_throttled(device) -> None:
+    allowed, data = device.verify_is_allowed()
+    if allowed:
+        return
+    locked_until = (data or {}).get("locked_until")
+    if locked_until:
+        seconds = max(1, int((locked_until - timezone.now()).total_seconds()) + 1)
+        raise MFACodeError(f"Too many wrong codes. Please wait {seconds} seconds before trying again.")
+    raise MFACodeError("Too many wrong codes. Please wait a moment before trying again.")
+
+
+def _backup_codes_replace(*, user) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
+    codes: list[str] = []
+    while len(codes) < BACKUP_CODE_COUNT:
+        token = StaticToken.random_token()
+        if token not in codes and not _TOTP_SHAPE.fullmatch(token):
+            codes.append(token)
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=token) for token in codes])
+    return [mfa_backup_code_format(code) for code in codes]
+
+
+def _security_mail(*, user, name: str, context: dict | None = None) -> None:
+    email_send(
+        name=name,
+        to=user.email,
+        context={"user": user, "when": timezone.now(), **(context or {})},
+    )
