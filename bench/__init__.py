@@ -1,0 +1,1 @@
+"""Benchmarks against baselines and the scale-out proof (see README, "Benchmarks")."""

@@ -1,0 +1,520 @@
+"""One-command benchmark: ``.venv/bin/python -m bench``.
+
+Creates a fresh PostgreSQL database (``bench_run`` on the server of
+``BENCH_DATABASE_URL``/``DATABASE_URL``, default postgres://postgres@127.0.0.1:5432),
+migrates it, collects static files, loads the benchmark data, starts the app
+under gunicorn (DEBUG=0, production settings plus the baseline views of
+``bench.settings``) and drives every row from a separate load-generating process
+(``bench.loadgen``): the real endpoint and its baseline in alternating slices.
+Prints a table and writes it to ``bench/results/<date>-<host>.md``.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench import server
+from bench.client import Client
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+UNLIMITED = "1000000/m"
+
+
+@dataclass
+class Row:
+    name: str
+    real: dict
+    baseline: dict
+    baseline_name: str
+    expect: set
+    kind: str  # "page" (throughput target vs the baseline) or "render" (time target vs bare render)
+    slice_seconds: float
+    result: dict = field(default_factory=dict)
+    queries: str = ""
+    note: str = ""
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database-url", default=os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    )
+    parser.add_argument("--database-name", default="bench_run", help="created afresh; dropped afterwards")
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"))
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker")
+    parser.add_argument("--concurrency", type=int, default=4, help="simultaneous connections of the load generator")
+    parser.add_argument("--slice", type=float, default=3.0, help="seconds per measured slice (pages)")
+    parser.add_argument("--slices", type=int, default=2, help="slices per side (real/baseline alternate)")
+    parser.add_argument("--warmup", type=float, default=1.0)
+    parser.add_argument("--customer-orders", type=int, default=10_000)
+    parser.add_argument("--invoiceable", type=int, default=1_000)
+    parser.add_argument("--guest-orders", type=int, default=20_000)
+    parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--no-write", action="store_true", help="print the table only")
+    args = parser.parse_args(argv)
+    if not args.database_url or not args.database_url.startswith(("postgres://", "postgresql://")):
+        args.database_url = "postgres://postgres@127.0.0.1:5432/postgres"
+    args.database_url = server.database_url_with_name(args.database_url, args.database_name)
+    return args
+
+
+def prepare(args, env) -> dict:
+    """Database, static files and data, in this process (Django configured like the servers)."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connections
+
+    from bench import data
+
+    started = time.perf_counter()
+    server.database_recreate(env["DATABASE_URL"])
+    call_command("migrate", verbosity=0)
+    log(f"database migrated in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    call_command("collectstatic", verbosity=0, interactive=False)
+    log(f"static files collected in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    fixture = data.load(
+        customer_orders=args.customer_orders, invoiceable=args.invoiceable, guest_orders=args.guest_orders
+    )
+    fixture["load_seconds"] = time.perf_counter() - started
+    log(
+        f"loaded {args.customer_orders} customer orders, {args.guest_orders} guest orders, "
+        f"50 tables, 60 items in {fixture['load_seconds']:.1f} s"
+    )
+    connections.close_all()
+    return fixture
+
+
+def session_login(base_url: str, fixture: dict) -> Client:
+    """Log the customer in through the real login form (allauth), as a browser would."""
+    client = Client(base_url)
+    page = client.get("/customer/login")
+    if page.status == 200:
+        response = client.post(
+            "/customer/login",
+            {
+                "csrfmiddlewaretoken": client.csrf_token_from(page),
+                "login": fixture["customer_email"],
+                "password": fixture["customer_password"],
+            },
+        )
+        if response.status == 302 and "sessionid" in client.cookies:
+            return client
+        raise RuntimeError(f"customer login failed: {response.status} {response.location}")
+    # No login page yet (the accounts work is not merged): a session made the way login() makes one.
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    from customers.models import User
+
+    user = User.objects.get(email=fixture["customer_email"])
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    client.cookies["sessionid"] = session.session_key
+    client.get("/customer/orders")  # picks up the CSRF cookie
+    return client
+
+
+def queries_of(client: Client, method: str, path: str, body: dict | None = None) -> tuple[int, int]:
+    response = client.post(path, body or {}) if method == "POST" else client.get(path)
+    return response.status, int(response.headers.get("x-bench-queries", "-1"))
+
+
+def padded_baseline(client: Client, method: str, real_queries: int, body: dict | None = None) -> tuple[str, int]:
+    """The baseline path whose total query count (middleware included) equals the page's."""
+    base = "/bench/baseline/get" if method == "GET" else "/bench/baseline/post"
+    _, overhead = queries_of(client, method, f"{base}?queries=0", body)
+    extra = max(0, real_queries - overhead)
+    path = f"{base}?queries={extra}"
+    _, total = queries_of(client, method, path, body)
+    return path, total
+
+
+def form_request(path: str, fields: dict, cookies: str) -> dict:
+    return {
+        "method": "POST",
+        "path": path,
+        "headers": {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookies},
+        "body": urllib.parse.urlencode(fields),
+    }
+
+
+def get_request(path: str, cookies: str = "") -> dict:
+    return {"method": "GET", "path": path, "headers": {"Cookie": cookies} if cookies else {}}
+
+
+def build_rows(args, app: server.Gunicorn, fixture: dict) -> list[Row]:
+    rng = random.Random(11)
+    rows = []
+    page_slices = args.slice
+
+    # --- Guest: menu page and placing an order (anonymous, CSRF cookie only) ---
+    guest = Client(app.base_url)
+    token = fixture["table_tokens"][0]
+    status, menu_queries = queries_of(guest, "GET", f"/menu/{token}/")
+    base_path, base_queries = padded_baseline(Client(app.base_url), "GET", menu_queries)
+    rows.append(
+        Row(
+            name="Menu page `GET /menu/<token>/`",
+            real={"requests": [get_request(f"/menu/{t}/") for t in fixture["table_tokens"]]},
+            baseline={"requests": [get_request(base_path)]},
+            baseline_name=f"minimal view, {base_queries} queries",
+            expect={200},
+            kind="page",
+            slice_seconds=page_slices,
+            queries=str(menu_queries),
+        )
+    )
+
+    page = guest.get(f"/menu/{token}/")
+    csrf = guest.csrf_token_from(page)
+    cookies = guest.cookie_header()
+    items = fixture["menu_item_ids"]
+    order_requests = []
+    for n in range(300):
+        fields = {"csrfmiddlewaretoken": csrf, "note": ""}
+        for item in rng.sample(items, rng.randint(1, 4)):
+            fields[f"qty_{item}"] = str(rng.randint(1, 3))
+        order_requests.append(form_request(f"/menu/{fixture['table_tokens'][n % 50]}/order", fields, cookies))
+    probe = order_requests[0]
+    status, order_queries = queries_of(
+        guest, "POST", probe["path"], dict(urllib.parse.parse_qsl(probe["body"], keep_blank_values=True))
+    )
+    if status != 302:
+        raise RuntimeError(f"placing an order answered {status}, expected a redirect")
+    guest_for_baseline = Client(app.base_url, cookies=dict(guest.cookies))
+    guest_for_baseline.cookies.pop("sessionid", None)
+    base_path, base_queries = padded_baseline(guest_for_baseline, "POST", order_queries, {"csrfmiddlewaretoken": csrf})
+    rows.append(
+        Row(
+            name="Place order `POST /menu/<token>/order`",
+            real={"requests": order_requests, "unique_client_ip": True},
+            baseline={
+                "requests": [form_request(base_path, {"csrfmiddlewaretoken": csrf, "note": ""}, cookies)],
+                "unique_client_ip": True,
+            },
+            baseline_name=f"minimal view, {base_queries} queries in a transaction",
+            expect={302},
+            kind="page",
+            slice_seconds=page_slices,
+            queries=str(order_queries),
+        )
+    )
+
+    # --- Logged-in customer: history, detail, invoices ---
+    customer = session_login(app.base_url, fixture)
+    cookies = customer.cookie_header()
+    status, history_queries = queries_of(customer, "GET", "/customer/orders")
+    if status == 200:
+        base_path, base_queries = padded_baseline(customer, "GET", history_queries)
+        rows.append(
+            Row(
+                name="Order history, 10,000 orders `GET /customer/orders`",
+                real={"requests": [get_request("/customer/orders", cookies)]},
+                baseline={"requests": [get_request(base_path, cookies)]},
+                baseline_name=f"minimal view, {base_queries} queries",
+                expect={200},
+                kind="page",
+                slice_seconds=page_slices,
+                queries=str(history_queries),
+            )
+        )
+    else:
+        log(f"order history answered {status}: row skipped")
+
+    detail_ids = fixture["customer_order_ids"][len(fixture["invoiceable_order_ids"]) :][:200]
+    status, detail_queries = queries_of(customer, "GET", f"/customer/orders/{detail_ids[0]}")
+    if status == 200:
+        base_path, base_queries = padded_baseline(customer, "GET", detail_queries)
+        rows.append(
+            Row(
+                name="Order detail `GET /customer/orders/<id>`",
+                real={"requests": [get_request(f"/customer/orders/{pk}", cookies) for pk in detail_ids]},
+                baseline={"requests": [get_request(base_path, cookies)]},
+                baseline_name=f"minimal view, {base_queries} queries",
+                expect={200},
+                kind="page",
+                slice_seconds=page_slices,
+                queries=str(detail_queries),
+            )
+        )
+    else:
+        log(f"order detail answered {status}: row skipped")
+
+    csrf = customer.cookies.get("csrftoken", "")
+    invoiceable = list(fixture["invoiceable_order_ids"])
+    # The first invoice is issued here: it checks the endpoint and gives the baseline its HTML.
+    status, invoice_queries = queries_of(
+        customer, "POST", f"/customer/orders/{invoiceable[0]}/invoice", {"csrfmiddlewaretoken": csrf}
+    )
+    if status in (200, 302, 303):
+        render_status, _ = queries_of(customer, "POST", "/bench/baseline/render", {"csrfmiddlewaretoken": csrf})
+        if render_status != 200:
+            raise RuntimeError(f"bare render baseline answered {render_status}")
+        rows.append(
+            Row(
+                name="Invoice generation `POST /customer/orders/<id>/invoice`",
+                real={
+                    "mode": "once",
+                    "requests": [
+                        form_request(f"/customer/orders/{pk}/invoice", {"csrfmiddlewaretoken": csrf}, cookies)
+                        for pk in invoiceable[1:]
+                    ],
+                },
+                baseline={"requests": [form_request("/bench/baseline/render", {"csrfmiddlewaretoken": csrf}, cookies)]},
+                baseline_name="bare WeasyPrint render of the same HTML",
+                expect={status},
+                kind="render",
+                slice_seconds=max(page_slices, 5.0),
+                queries=str(invoice_queries),
+            )
+        )
+        rows.append(
+            Row(
+                name="Invoice download `GET /customer/invoices/<id>/download`",
+                real={},  # filled after generation, from the invoices it issued
+                baseline={},
+                baseline_name="",
+                expect={200},
+                kind="download",
+                slice_seconds=page_slices,
+            )
+        )
+    else:
+        log(f"invoice generation answered {status}: invoice rows skipped")
+    return rows
+
+
+def fill_download_row(row: Row, app: server.Gunicorn, customer_cookies: str, customer: Client) -> bool:
+    from invoices.models import Invoice
+
+    ids = list(Invoice.objects.order_by("pk").values_list("pk", flat=True)[:500])
+    from django.db import connections
+
+    connections.close_all()
+    if not ids:
+        return False
+    status, queries = queries_of(customer, "GET", f"/customer/invoices/{ids[0]}/download")
+    if status != 200:
+        log(f"invoice download answered {status}: row skipped")
+        return False
+    base_path, base_queries = padded_baseline(customer, "GET", queries)
+    row.real = {"requests": [get_request(f"/customer/invoices/{pk}/download", customer_cookies) for pk in ids]}
+    row.baseline = {"requests": [get_request(base_path, customer_cookies)]}
+    row.baseline_name = f"minimal view, {base_queries} queries"
+    row.queries = str(queries)
+    return True
+
+
+def run_row(args, app: server.Gunicorn, row: Row) -> dict:
+    slices = []
+    for _ in range(args.slices):
+        slices += [["real", row.slice_seconds], ["baseline", row.slice_seconds]]
+    spec = {
+        "host": "127.0.0.1",
+        "port": app.port,
+        "concurrency": args.concurrency,
+        "warmup": args.warmup,
+        "slices": slices,
+        "targets": {"real": row.real, "baseline": row.baseline},
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.loadgen"],
+        input=json.dumps(spec),
+        capture_output=True,
+        text=True,
+        cwd=server.ROOT,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"load generator failed:\n{result.stderr}")
+    return json.loads(result.stdout)
+
+
+def fmt(value, pattern="{:.1f}"):
+    return "–" if value is None else pattern.format(value)
+
+
+def evaluate(rows: list[Row]) -> list[str]:
+    """The issue's targets, each with the measured value; honest pass/miss."""
+    lines = []
+    by_kind = {row.kind: row for row in rows if row.kind in ("render", "download")}
+    for row in rows:
+        real, base = row.result["real"], row.result["baseline"]
+        if row.kind == "page":
+            ratio = real["throughput"] / base["throughput"] if base["throughput"] else 0
+            verdict = "met" if ratio >= 0.6 else "MISSED"
+            lines.append(f"- {row.name}: {ratio:.0%} of baseline throughput (target ≥ 60%): **{verdict}**")
+        if "history" in row.name.lower():
+            ok = real["median_ms"] is not None and real["median_ms"] < 50 and int(row.queries) <= 8
+            lines.append(
+                f"- Order history with 10,000 orders: median {fmt(real['median_ms'])} ms (target < 50 ms), "
+                f"{row.queries} queries (target ≤ 8): **{'met' if ok else 'MISSED'}**"
+            )
+    render = by_kind.get("render")
+    if render:
+        real, base = render.result["real"], render.result["baseline"]
+        factor = real["median_ms"] / base["median_ms"] if base["median_ms"] else 0
+        lines.append(
+            f"- Invoice generation: {factor:.2f}× the bare render's median time (target ≤ 1.3×): "
+            f"**{'met' if factor <= 1.3 else 'MISSED'}**"
+        )
+        download = by_kind.get("download")
+        if download and download.result:
+            speedup = real["median_ms"] / download.result["real"]["median_ms"]
+            lines.append(
+                f"- Invoice download: {speedup:.0f}× faster than generation by median time (target ≥ 5×): "
+                f"**{'met' if speedup >= 5 else 'MISSED'}**"
+            )
+    return lines
+
+
+def table(rows: list[Row]) -> str:
+    header = (
+        "| Endpoint | Queries | req/s | median ms | p95 ms | Baseline | baseline req/s | baseline median ms "
+        "| ratio |\n|---|---:|---:|---:|---:|---|---:|---:|---:|"
+    )
+    out = [header]
+    for row in rows:
+        real, base = row.result["real"], row.result["baseline"]
+        if row.kind == "render":
+            # For a render the cost per document is what matters: time relative to the bare render.
+            ratio = f"{real['median_ms'] / base['median_ms']:.2f}× time" if base["median_ms"] else "–"
+        else:
+            ratio = f"{real['throughput'] / base['throughput']:.0%}" if base["throughput"] else "–"
+        flags = []
+        unexpected = {code: n for code, n in real["status"].items() if int(code) not in row.expect}
+        if unexpected or real["error_count"]:
+            flags.append(f"unexpected: {unexpected or ''} {real['error_count'] or ''} errors".strip())
+        name = row.name + (f" ({'; '.join(flags)})" if flags else "")
+        out.append(
+            f"| {name} | {row.queries} | {fmt(real['throughput'])} | {fmt(real['median_ms'])} | "
+            f"{fmt(real['p95_ms'])} | {row.baseline_name} | {fmt(base['throughput'])} | {fmt(base['median_ms'])} "
+            f"| {ratio} |"
+        )
+    return "\n".join(out)
+
+
+def git_revision() -> str:
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=server.ROOT, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, cwd=server.ROOT
+        ).stdout.strip()
+        return rev + (" (with uncommitted changes)" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    load_before = os.getloadavg()
+    media = tempfile.mkdtemp(prefix="bench-media-")
+    env = server.app_env(
+        database_url=args.database_url,
+        redis_url=args.redis_url,
+        media_root=media,
+        settings="bench.settings",
+        extra={
+            # One customer generating hundreds of invoices a minute is the load, not abuse:
+            # the per-account limits are lifted (their check still runs on every request).
+            "INVOICE_ISSUE_RATE": UNLIMITED,
+            "INVOICE_DOWNLOAD_RATE": UNLIMITED,
+            # Steady state: no worker recycling in the middle of a slice.
+            "GUNICORN_MAX_REQUESTS": "0",
+        },
+    )
+    log(f"database {urllib.parse.urlsplit(args.database_url).path.lstrip('/')}, redis {args.redis_url}")
+    fixture = prepare(args, env)
+    server_log = RESULTS_DIR / "gunicorn.log.tmp"
+    server_log.unlink(missing_ok=True)
+    app = server.Gunicorn(env, workers=args.workers, threads=args.threads, log_path=server_log)
+    try:
+        app.start()
+        log(f"gunicorn on {app.base_url}: {args.workers} workers × {args.threads} threads")
+        rows = build_rows(args, app, fixture)
+        customer_session = None
+        for row in rows:
+            if row.kind == "download":
+                customer_session = customer_session or session_login(app.base_url, fixture)
+                if not fill_download_row(row, app, customer_session.cookie_header(), customer_session):
+                    continue
+            log(f"measuring {row.name} ...")
+            row.result = run_row(args, app, row)
+            real, base = row.result["real"], row.result["baseline"]
+            log(
+                f"  {real['throughput']:.1f} req/s, median {fmt(real['median_ms'])} ms vs baseline "
+                f"{base['throughput']:.1f} req/s, median {fmt(base['median_ms'])} ms"
+            )
+    finally:
+        app.stop()
+        if not args.keep_db:
+            server.database_drop(args.database_url)
+    rows = [row for row in rows if row.result]
+    load_after = os.getloadavg()
+    now = datetime.datetime.now().astimezone()
+    host = socket.gethostname()
+    report = "\n".join(
+        [
+            f"# Benchmark {now:%Y-%m-%d %H:%M %Z} on {host}",
+            "",
+            f"- Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+            f"load average {load_before[0]:.2f} before / {load_after[0]:.2f} after (other processes share the CPUs)",
+            f"- Code: {git_revision()}",
+            f"- Server: gunicorn, {args.workers} workers × {args.threads} threads (gthread), DEBUG=0, "
+            "PostgreSQL + Redis on loopback",
+            f"- Load: separate process, {args.concurrency} keep-alive connections; per row {args.warmup:.0f} s warm-up "
+            f"per side, then {args.slices} × (real, baseline) alternating slices of {args.slice:.0f} s "
+            "(invoice generation 5 s)",
+            f"- Data: 1 restaurant, 50 tables, 60 menu items; 1 customer with {args.customer_orders:,} orders "
+            f"({args.invoiceable:,} paid, ready for invoicing); {args.guest_orders:,} guest orders; "
+            f"loaded in {fixture['load_seconds']:.1f} s",
+            "- Ratio: throughput relative to the baseline (pages, downloads); for invoice generation the median time "
+            "relative to the bare render",
+            "",
+            table(rows),
+            "",
+            "Targets:",
+            "",
+            *evaluate(rows),
+            "",
+            f"Total run time {time.perf_counter() - started:.0f} s.",
+            "",
+        ]
+    )
+    print(report)
+    if not args.no_write:
+        RESULTS_DIR.mkdir(exist_ok=True)
+        path = RESULTS_DIR / f"{now:%Y-%m-%d}-{host}.md"
+        path.write_text(report)
+        log(f"written to {path.relative_to(server.ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
