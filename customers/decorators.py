@@ -3,6 +3,8 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 
+from customers.mfa.sessions import staff_session_refused
+
 
 def customer_required(view):
     """Portal pages: a logged-in user with a Customer profile.
@@ -20,6 +22,8 @@ def customer_required(view):
         customer = getattr(request.user, "customer", None)
         if customer is None:
             return render(request, "customers/not_a_customer.html", status=403)
+        if staff_session_refused(request):  # admin sign-ins skip allauth's stages (customers.mfa.sessions)
+            return render(request, "customers/mfa/staff_session.html", status=403)
         request.customer = customer
         return view(request, *args, **kwargs)
 

@@ -8,7 +8,7 @@ portal on purpose:
   so a customer cannot use it to skip allauth's stages (email verification,
   customer MFA);
 * the session it creates is marked; the customer portal refuses marked
-  sessions (``staff_session_refused``), so even a staff member who also has
+  sessions (``customers.mfa.sessions``), so even a staff member who also has
   a customer profile must sign in to the portal through the customer login.
 """
 
@@ -26,13 +26,9 @@ from two_factor import views as tf
 from two_factor.forms import AuthenticationTokenForm, BackupTokenForm
 from two_factor.utils import default_device
 
-STAFF_SESSION_KEY = "mfa_staff_login"
+from customers.mfa.sessions import staff_session_mark
+
 LOGIN_RATE = "20/10m"
-
-
-def staff_session_refused(request) -> bool:
-    """True when this session was opened by the staff (admin) login, not a customer login."""
-    return bool(request.session.get(STAFF_SESSION_KEY))
 
 
 class StaffAuthenticationForm(AdminAuthenticationForm):
@@ -60,7 +56,7 @@ class StaffLoginView(tf.LoginView):
     def done(self, form_list, **kwargs):
         response = super().done(form_list, **kwargs)
         # After login() (which rotated the session key) the mark goes on the new session.
-        self.request.session[STAFF_SESSION_KEY] = True
+        staff_session_mark(self.request)
         return response
 
     def get_success_url(self):

@@ -1,0 +1,18 @@
+"""Which door a session came in through.
+
+The staff login (django-two-factor-auth, /admin/login/) marks its sessions.
+It skips allauth's login stages (email verification, customer MFA) and the
+customer idle timeout, so the customer portal refuses marked sessions even
+for a staff member who also has a customer profile.
+"""
+
+STAFF_SESSION_KEY = "mfa_staff_login"
+
+
+def staff_session_mark(request) -> None:
+    request.session[STAFF_SESSION_KEY] = True
+
+
+def staff_session_refused(request) -> bool:
+    """True when this session was opened by the staff (admin) login, not a customer login."""
+    return bool(request.session.get(STAFF_SESSION_KEY))
