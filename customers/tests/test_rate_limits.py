@@ -1,0 +1,106 @@
+"""Every limited account action answers 429 with our page once its limit is used up.
+
+Limits are counted in the default cache; run with REDIS_URL=redis://.../11 to
+check them against Redis (as CI does). The numbers are the production
+settings, not test overrides, so these tests also document them.
+"""
+
+import pytest
+from django.core import mail
+
+from customers.tests.factories import DEFAULT_PASSWORD, CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+TOO_MANY = "Too many attempts"
+
+
+def assert_429(response):
+    assert response.status_code == 429
+    assert TOO_MANY in response.content.decode()
+
+
+def test_failed_logins_for_one_account_are_limited_per_account(client, customer):
+    for _ in range(5):
+        response = client.post("/customer/login", {"login": customer.user.email, "password": "wrong"})
+        assert response.status_code == 200
+    # From a different IP too: the limit is per account.
+    blocked = client.post(
+        "/customer/login", {"login": customer.user.email, "password": DEFAULT_PASSWORD}, REMOTE_ADDR="10.9.9.9"
+    )
+    assert blocked.status_code == 429
+    assert "Too many failed login attempts" in blocked.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another account from the same IP is unaffected.
+    other = CustomerFactory()
+    assert client.post("/customer/login", {"login": other.user.email, "password": DEFAULT_PASSWORD}).status_code == 302
+
+
+def test_failed_logins_from_one_ip_are_limited_per_ip(client):
+    accounts = [CustomerFactory() for _ in range(11)]
+    statuses = [
+        client.post("/customer/login", {"login": c.user.email, "password": "wrong"}).status_code for c in accounts
+    ]
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429
+
+
+def test_logins_per_ip_are_limited(client, customer):
+    for _ in range(30):
+        client.post("/customer/login", {"login": customer.user.email, "password": DEFAULT_PASSWORD})
+        client.logout()
+    assert_429(client.post("/customer/login", {"login": customer.user.email, "password": DEFAULT_PASSWORD}))
+
+
+def test_registrations_per_address_are_limited(client):
+    data = {"email": "spam@example.com", "password1": "Tafelrunde-2024!", "full_name": "S"}
+    for _ in range(5):
+        assert client.post("/customer/register", data).status_code == 302
+    assert_429(client.post("/customer/register", {**data, "email": "SPAM@example.com"}))
+
+
+def test_registrations_per_ip_are_limited(client):
+    for n in range(20):
+        data = {"email": f"guest{n}@example.com", "password1": "Tafelrunde-2024!", "full_name": "G"}
+        assert client.post("/customer/register", data).status_code == 302
+    assert_429(client.post("/customer/register", {**data, "email": "one-more@example.com"}))
+    # Another IP (another restaurant's Wi-Fi) can still register.
+    other_ip = client.post("/customer/register", {**data, "email": "elsewhere@example.com"}, REMOTE_ADDR="10.1.1.1")
+    assert other_ip.status_code == 302
+
+
+def test_password_resets_per_address_are_limited(client, customer):
+    for _ in range(5):
+        assert client.post("/customer/forgot-password", {"email": customer.user.email}).status_code == 302
+    assert_429(client.post("/customer/forgot-password", {"email": customer.user.email}))
+    assert len(mail.outbox) == 5
+
+
+def test_password_resets_per_ip_are_limited(client):
+    for n in range(20):
+        client.post("/customer/forgot-password", {"email": f"x{n}@example.com"})
+    assert_429(client.post("/customer/forgot-password", {"email": "y@example.com"}))
+
+
+def test_resend_per_address_is_limited_whether_or_not_the_address_exists(client):
+    for email in ("nobody@example.com", CustomerFactory(verified=False).user.email):
+        for _ in range(3):
+            assert client.post("/customer/resend-verification", {"email": email}).status_code == 302
+        assert_429(client.post("/customer/resend-verification", {"email": email.upper()}))
+
+
+def test_resend_per_ip_is_limited(client):
+    for n in range(20):
+        assert client.post("/customer/resend-verification", {"email": f"r{n}@example.com"}).status_code == 302
+    assert_429(client.post("/customer/resend-verification", {"email": "r-last@example.com"}))
+
+
+def test_limits_live_in_the_shared_cache(client, customer):
+    from django.core.cache import cache
+
+    for _ in range(5):
+        client.post("/customer/login", {"login": customer.user.email, "password": "wrong"})
+    cache.clear()  # what another process sees is what the cache holds
+    assert (
+        client.post("/customer/login", {"login": customer.user.email, "password": DEFAULT_PASSWORD}).status_code == 302
+    )
