@@ -98,8 +98,8 @@ class ProfileForm(forms.ModelForm):
         labels = {"vat_id": "VAT ID / tax number", "street": "Street and number"}
         help_texts = {
             "business_name": "Only if invoices should be made out to a company.",
-            "vat_id": "For example DE123456789. Optional.",
-            "phone": "Optional, in case the restaurant needs to reach you. Example: +49 30 1234567",
+            "vat_id": "For example DE123456789.",
+            "phone": "In case the restaurant needs to reach you, e.g. +49 30 1234567.",
         }
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
