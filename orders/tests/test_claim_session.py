@@ -145,3 +145,24 @@ def test_confirmation_page_offers_the_order_after_login(client, customer, table,
     client.force_login(customer.user)
     html = client.get(reverse("orders:confirmation", args=[order.public_token])).content.decode()
     assert 'data-testid="session-claim-offer"' in html
+
+
+def test_order_history_page_shows_the_offer_too(client, customer, table, soup):
+    order = order_as_guest(client, table, soup)
+    client.force_login(customer.user)
+    html = client.get(reverse("portal:order_list")).content.decode()
+    assert 'data-testid="session-claim-offer"' in html
+    assert f"Order #{order.pk}" in html
+    assert 'name="next" value="/customer/orders"' in html
+
+
+def test_offer_shows_the_restaurants_local_time(client, customer, table, soup):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    order = order_as_guest(client, table, soup)
+    Order.objects.filter(pk=order.pk).update(placed_at=datetime(2025, 12, 31, 23, 15, tzinfo=ZoneInfo("UTC")))
+    client.force_login(customer.user)
+    html = client.get(table.get_absolute_url()).content.decode()
+    # 23:15 UTC on New Year's Eve is already 00:15 on 1 January in Berlin.
+    assert "Thu 1 Jan 2026, 00:15" in html

@@ -122,6 +122,8 @@ def test_guest_orders_registers_and_claims_the_order_with_one_click(live_server,
     # The verification link, opened in the same browser, logs Jonas in.
     link = re.search(r"https?://\S+/customer/\S+", mail.outbox[-1].body).group(0)
     page.goto(link.replace("http://127.0.0.1:8000", live_server.url))
+    # Registration started from the confirmation page, and leads back to it.
+    expect(page).to_have_url(re.compile(f"/order/{order.public_token}/$"))
     offer = page.get_by_test_id("session-claim-offer")
     expect(offer).to_be_visible()
     expect(offer).to_contain_text("Osteria Blu")
