@@ -1,7 +1,6 @@
 """A new customer's journey in Chromium at phone size: register, verify, log in, profile, log out."""
 
 import re
-from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -9,17 +8,12 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from customers.models import Customer
+from customers.tests.browser import shot
 from customers.tests.helpers import link_from_mail, path_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 PASSWORD = "Tafelrunde-2024!"
-
-
-def shot(page, name):
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"accounts-{name}.png"), full_page=True)
 
 
 def test_register_verify_login_profile_logout(live_server, phone_page):
