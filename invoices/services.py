@@ -16,7 +16,6 @@ import string
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -268,7 +267,7 @@ def _invoice_create(*, order_id: int, customer_id: int, now: datetime) -> Invoic
         for line in lines:
             line.invoice = invoice
         InvoiceLine.objects.bulk_create(lines)
-        transaction.on_commit(partial(invoice_after_issue, invoice_id=invoice.pk), robust=True)
+        _after_commit(invoice.pk)
     return invoice
 
 
@@ -395,7 +394,7 @@ def invoice_cancel(*, invoice: Invoice, now: datetime | None = None) -> Invoice:
         original.status = Invoice.Status.CANCELLED
         original.cancelled_at = now
         original.save(update_fields=["status", "cancelled_at"])
-        transaction.on_commit(partial(invoice_after_issue, invoice_id=document.pk), robust=True)
+        _after_commit(document.pk)
     return document
 
 
@@ -450,6 +449,14 @@ def invoice_email_send(*, invoice: Invoice) -> bool:
     return sent
 
 
+def _after_commit(invoice_id: int) -> None:
+    def render_and_mail():
+        invoice_after_issue(invoice_id=invoice_id)
+
+    # robust: an unexpected error is logged and never reaches the customer's response.
+    transaction.on_commit(render_and_mail, robust=True)
+
+
 def invoice_after_issue(*, invoice_id: int) -> None:
     """Runs after the issuing transaction committed: render, store, mail.
 
@@ -464,4 +471,7 @@ def invoice_after_issue(*, invoice_id: int) -> None:
         logger.exception("Invoice %s: PDF rendering failed; the download will retry", invoice.number)
         invoice.pdf_error = f"{type(exc).__name__}: {exc}"[:255]
         invoice.save(update_fields=["pdf_error"])
-    invoice_email_send(invoice=invoice)
+    try:
+        invoice_email_send(invoice=invoice)
+    except Exception:
+        logger.exception("Invoice %s: could not prepare the mail; the invoice stays unsent", invoice.number)
