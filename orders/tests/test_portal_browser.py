@@ -124,11 +124,15 @@ def test_guest_orders_registers_and_claims_the_order_with_one_click(live_server,
     page.goto(link.replace("http://127.0.0.1:8000", live_server.url))
     # Registration started from the confirmation page, and leads back to it.
     expect(page).to_have_url(re.compile(f"/order/{order.public_token}/$"))
+    expect(page.get_by_test_id("session-claim-offer")).to_be_visible()
+    shot(page, "session-offer-confirmation")
+    # The dashboard offers it as well; one click there links it.
+    page.goto(f"{live_server.url}/customer/")
     offer = page.get_by_test_id("session-claim-offer")
     expect(offer).to_be_visible()
     expect(offer).to_contain_text("Osteria Blu")
     expect(offer).to_contain_text("€14.50")
-    shot(page, "session-offer")
+    shot(page, "session-offer-dashboard")
     offer.get_by_role("button", name="Add to my account").click()
     expect(page.get_by_text(f"Order #{order.pk} added to your account.")).to_be_visible()
     expect(page.get_by_test_id("session-claim-offer")).to_have_count(0)

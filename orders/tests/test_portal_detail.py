@@ -121,3 +121,7 @@ def test_query_count_does_not_grow_with_lines_or_orders(
     with django_assert_max_num_queries(8):
         response = customer_client.get(url(order))
     assert response.status_code == 200
+
+
+def test_absurdly_large_order_id_is_404(customer_client, db):
+    assert customer_client.get("/customer/orders/99999999999999999999999").status_code == 404
