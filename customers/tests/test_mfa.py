@@ -4,6 +4,7 @@ Codes are real: computed from the device secret with django_otp.oath.totp.
 """
 
 import re
+import threading
 from datetime import timedelta
 from urllib.parse import unquote
 
@@ -454,3 +455,38 @@ def test_security_section_shows_on_with_backup_code_facts(mfa_customer, django_a
     assert "<strong>9</strong> of 10 left" in html
     assert timezone.localdate().strftime("%Y") in html
     assert BACKUP_URL in html and DISABLE_URL in html
+
+
+# --- Concurrency (PostgreSQL) ---------------------------------------------------------------------
+def _race(user, code, attempts=4) -> list[bool]:
+    from django.db import connection
+
+    barrier = threading.Barrier(attempts)
+    results: list[bool] = []
+
+    def attempt():
+        try:
+            barrier.wait()
+            services.mfa_code_verify(user=user, code=code)
+            results.append(True)
+        except services.MFACodeError:
+            results.append(False)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_code_sent_concurrently_is_accepted_once():
+    """The device row lock: without it, parallel requests with one code would all pass."""
+    customer = CustomerFactory()
+    device, codes = enable_mfa(customer.user)
+    assert sorted(_race(customer.user, codes[0])) == [False, False, False, True]
+    assert sorted(_race(customer.user, code_for(device, steps_ahead=1))) == [False, False, False, True]
