@@ -104,6 +104,17 @@ class InvoiceAdmin(RestaurantScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # issued invoices are kept; cancel instead
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Nothing on the page can be edited; status moves only through the actions.
+        context.update(show_save=False, show_save_and_continue=False, show_save_and_add_another=False)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        pass  # a forged POST to the change form must not touch an issued invoice
+
+    def save_related(self, request, form, formsets, change):
+        pass
+
     @admin.display(description="Buyer")
     def buyer(self, obj):
         return obj.buyer_business_name or obj.buyer_name

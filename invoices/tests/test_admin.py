@@ -1,0 +1,99 @@
+"""Staff admin: scoped to their restaurants, read-only numbers and amounts, status actions, download."""
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+from invoices.models import Invoice
+from invoices.services import invoice_issue
+from invoices.tests.factories import paid_order
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/invoices/invoice/"
+
+
+@pytest.fixture
+def invoice_a(customer, restaurant_a):
+    return invoice_issue(order=paid_order(customer=customer, restaurant=restaurant_a), customer=customer)
+
+
+@pytest.fixture
+def invoice_b(other_customer, restaurant_b):
+    return invoice_issue(order=paid_order(customer=other_customer, restaurant=restaurant_b), customer=other_customer)
+
+
+def test_staff_see_only_their_restaurants_invoices(client, staff_a, invoice_a, invoice_b):
+    client.force_login(staff_a)
+    response = client.get(CHANGELIST)
+    assert response.status_code == 200
+    shown = {obj.pk for obj in response.context["cl"].result_list}
+    assert shown == {invoice_a.pk}
+    assert client.get(f"{CHANGELIST}{invoice_b.pk}/change/").status_code == 302  # admin: "doesn't exist" redirect
+
+
+def test_superuser_sees_all(client, superuser, invoice_a, invoice_b):
+    client.force_login(superuser)
+    shown = {obj.pk for obj in client.get(CHANGELIST).context["cl"].result_list}
+    assert shown == {invoice_a.pk, invoice_b.pk}
+
+
+def test_numbers_and_amounts_are_read_only(client, staff_a, invoice_a):
+    client.force_login(staff_a)
+    page = client.get(f"{CHANGELIST}{invoice_a.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert list(form.fields) == []  # nothing editable at all
+    body = page.content.decode()
+    assert invoice_a.number in body and "€41.87" in body
+    client.post(f"{CHANGELIST}{invoice_a.pk}/change/", {"number": "HACKED", "total_cents": "1", "status": "paid"})
+    fresh = Invoice.objects.get(pk=invoice_a.pk)
+    assert (fresh.number, fresh.total_cents, fresh.status) == (invoice_a.number, invoice_a.total_cents, "draft")
+
+
+def test_no_add_and_no_delete(client, superuser, invoice_a):
+    client.force_login(superuser)
+    assert client.get(f"{CHANGELIST}add/").status_code == 403
+    assert client.get(f"{CHANGELIST}{invoice_a.pk}/delete/").status_code == 403
+    actions = client.get(CHANGELIST).context["action_form"].fields["action"].choices
+    assert "delete_selected" not in [name for name, _ in actions]
+
+
+def act(client, action, *invoices):
+    return client.post(CHANGELIST, {"action": action, ACTION_CHECKBOX_NAME: [i.pk for i in invoices]}, follow=True)
+
+
+def test_staff_mark_sent_paid_and_cancel(client, staff_a, invoice_a, customer):
+    client.force_login(staff_a)
+    act(client, "mark_sent", invoice_a)
+    assert Invoice.objects.get(pk=invoice_a.pk).status == "sent"
+    act(client, "mark_paid", invoice_a)
+    assert Invoice.objects.get(pk=invoice_a.pk).status == "paid"
+    response = act(client, "mark_cancelled", invoice_a)
+    cancellation = Invoice.objects.get(cancels=invoice_a)
+    assert f"cancellation document(s) issued: {cancellation.number}" in response.content.decode()
+    assert Invoice.objects.get(pk=invoice_a.pk).status == "cancelled"
+    response = act(client, "mark_cancelled", invoice_a)
+    assert "already cancelled" in response.content.decode()
+    assert Invoice.objects.filter(cancels=invoice_a).count() == 1
+
+
+def test_staff_cannot_act_on_another_restaurants_invoice(client, staff_a, invoice_b):
+    client.force_login(staff_a)
+    act(client, "mark_cancelled", invoice_b)
+    assert Invoice.objects.get(pk=invoice_b.pk).status == "draft"
+    assert not Invoice.objects.filter(cancels=invoice_b).exists()
+
+
+def test_staff_download_their_invoice_only(client, staff_a, invoice_a, invoice_b):
+    client.force_login(staff_a)
+    response = client.get(f"{CHANGELIST}{invoice_a.pk}/download/")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert f'filename="{invoice_a.number}.pdf"' in response["Content-Disposition"]
+    assert client.get(f"{CHANGELIST}{invoice_b.pk}/download/").status_code == 404
+
+
+def test_changelist_filters(client, staff_a, invoice_a):
+    client.force_login(staff_a)
+    assert client.get(CHANGELIST, {"status__exact": "draft"}).context["cl"].result_count == 1
+    assert client.get(CHANGELIST, {"status__exact": "paid"}).context["cl"].result_count == 0
+    assert client.get(CHANGELIST, {"q": invoice_a.number}).context["cl"].result_count == 1

@@ -1,0 +1,68 @@
+"""The "your invoice is ready" mail: sent after commit, over real SMTP, never blocking the invoice."""
+
+import pytest
+from django.core import mail
+
+from conftest import free_port
+from invoices.models import Invoice
+from invoices.services import invoice_issue
+from invoices.storage import invoice_storage
+from invoices.tests.factories import paid_order
+
+pytestmark = pytest.mark.django_db
+
+
+def test_mail_goes_out_over_smtp_after_commit(
+    customer_client, customer, smtp_server, django_capture_on_commit_callbacks
+):
+    order = paid_order(customer=customer)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = customer_client.post(f"/customer/orders/{order.pk}/invoice")
+        assert response.status_code == 302
+    # Nothing rendered or sent while the transaction was open.
+    invoice = Invoice.objects.get(order=order)
+    assert smtp_server.messages == [] and invoice.pdf_path == ""
+    assert len(callbacks) == 1
+
+    callbacks[0]()
+
+    (message,) = smtp_server.wait_for(1)
+    assert message["To"] == customer.user.email
+    assert message["Subject"] == f"Your invoice {invoice.number} from {invoice.seller_name} is ready"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    link = f"http://127.0.0.1:8000/customer/invoices/{invoice.pk}"
+    assert link in text and link in html
+    assert "€41.87" in text and "QR Table Ordering" in html  # the base layout
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.SENT and invoice.sent_at is not None
+    assert invoice_storage().exists(invoice.pdf_path)
+
+
+def test_rolled_back_issue_sends_nothing(customer, mailoutbox, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    order = paid_order(customer=customer)
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                invoice_issue(order=order, customer=customer)
+                raise RuntimeError("something later in the same transaction fails")
+        except RuntimeError:
+            pass
+    assert mailoutbox == [] and not Invoice.objects.exists()
+
+
+def test_a_dead_mail_server_never_loses_or_blocks_the_invoice(
+    customer_client, customer, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
+    order = paid_order(customer=customer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = customer_client.post(f"/customer/orders/{order.pk}/invoice")
+    assert response.status_code == 302
+    invoice = Invoice.objects.get(order=order)
+    assert invoice.status == Invoice.Status.DRAFT  # not delivered: staff can see it and mark it sent later
+    assert invoice_storage().exists(invoice.pdf_path)
+    assert mail.outbox == []
