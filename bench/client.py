@@ -33,6 +33,9 @@ class Client:
     base_url: str
     cookies: dict = field(default_factory=dict)
     timeout: float = 60
+    # The Host header; behind a load balancer every app server sees the public
+    # name, not its own address and port (default: host:port of base_url).
+    host: str | None = None
 
     def __post_init__(self):
         parts = urllib.parse.urlsplit(self.base_url)
@@ -53,7 +56,7 @@ class Client:
         return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
 
     def request(self, method: str, path: str, *, body: bytes | None = None, headers: dict | None = None) -> Response:
-        all_headers = {"Host": f"{self._host}:{self._port}", **(headers or {})}
+        all_headers = {"Host": self.host or f"{self._host}:{self._port}", **(headers or {})}
         if self.cookies:
             all_headers["Cookie"] = self.cookie_header()
         for attempt in (1, 2):

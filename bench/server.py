@@ -129,6 +129,10 @@ class Gunicorn:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60) -> "Gunicorn":
+        self.spawn()
+        return self.wait_ready(timeout)
+
+    def spawn(self) -> None:
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "config.wsgi", "-c", str(ROOT / "config" / "gunicorn.conf.py")],
@@ -138,6 +142,8 @@ class Gunicorn:
             stderr=log,
             start_new_session=True,
         )
+
+    def wait_ready(self, timeout: float = 60) -> "Gunicorn":
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

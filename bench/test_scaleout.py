@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import psycopg
@@ -30,7 +31,11 @@ pytestmark = [
     ),
 ]
 
-INVOICES_AT_ONCE = 48  # split evenly across the two servers
+INVOICES_AT_ONCE = 40  # split evenly across the two servers
+# A load balancer passes the public host name to every app server; the app
+# relies on that (ALLOWED_HOSTS, and allauth keys its per-account login limit
+# by site and address), so the test's clients send one name to both ports.
+PUBLIC_HOST = "127.0.0.1"
 
 
 @dataclass
@@ -59,8 +64,14 @@ def cluster(tmp_path_factory):
         cache_prefix=f"scaleout-{secrets.token_hex(4)}",
         extra={"INVOICE_ISSUE_RATE": "1000/m"},  # one customer issues all the invoices here
     )
-    server.manage(env, "migrate", "--noinput")
-    server.manage(env, "collectstatic", "--noinput")
+    # Independent steps, run side by side to keep the test short.
+    with ThreadPoolExecutor() as pool:
+        steps = [
+            pool.submit(server.manage, env, "migrate", "--noinput"),
+            pool.submit(server.manage, env, "collectstatic", "--noinput"),
+        ]
+        for step in steps:
+            step.result()
     fixture_path = workdir / "fixture.json"
     server.python_module(
         env,
@@ -78,8 +89,10 @@ def cluster(tmp_path_factory):
     a = server.Gunicorn(env, workers=1, threads=4, log_path=workdir / "a.log")
     b = server.Gunicorn(env, workers=1, threads=4, log_path=workdir / "b.log")
     try:
-        a.start()
-        b.start()
+        a.spawn()
+        b.spawn()
+        a.wait_ready()
+        b.wait_ready()
         yield Cluster(a=a, b=b, fixture=fixture, database_url=database_url)
     finally:
         a.stop()
@@ -97,20 +110,20 @@ def login(client: Client, email: str, password: str):
 
 
 def test_a_login_made_on_one_server_is_a_session_on_the_other(cluster):
-    on_a = Client(cluster.a.base_url)
+    on_a = Client(cluster.a.base_url, host=PUBLIC_HOST)
     response = login(on_a, cluster.fixture["customer_email"], cluster.fixture["customer_password"])
     assert response.status == 302, response.text[:500]
     assert "sessionid" in on_a.cookies
 
     # The browser's next request lands on the other server, carrying only its cookies.
-    on_b = Client(cluster.b.base_url, cookies=dict(on_a.cookies))
+    on_b = Client(cluster.b.base_url, cookies=dict(on_a.cookies), host=PUBLIC_HOST)
     history = on_b.get("/customer/orders")
     assert history.status == 200
     newest_order = cluster.fixture["customer_order_ids"][0]
     assert f"/customer/orders/{newest_order}" in history.text
 
     # Control: the same page without the session is a redirect to the login.
-    assert Client(cluster.b.base_url).get("/customer/orders").status == 302
+    assert Client(cluster.b.base_url, host=PUBLIC_HOST).get("/customer/orders").status == 302
 
     # Logging out on B ends the session on A as well (A's browser still sends the old cookie).
     logout_page = on_b.get("/customer/logout")
@@ -132,24 +145,22 @@ def _failed_login_limit_per_account() -> int:
 def test_a_rate_limit_counted_on_one_server_holds_on_the_other(cluster):
     limit = _failed_login_limit_per_account()
     email, password = cluster.fixture["other_email"], cluster.fixture["customer_password"]
-    clients = [Client(cluster.a.base_url), Client(cluster.b.base_url)]
+    clients = [Client(cluster.a.base_url, host=PUBLIC_HOST), Client(cluster.b.base_url, host=PUBLIC_HOST)]
     # Wrong passwords, alternating between the servers: neither server sees the
     # limit's worth on its own (A gets ceil(limit/2), B the rest).
     for attempt in range(limit):
         response = login(clients[attempt % 2], email, "wrong password")
         assert response.status == 200
         assert "sessionid" not in clients[attempt % 2].cookies
-        assert "Too many failed login attempts" not in response.text
     # The next try, with the right password and on either server, is refused.
     for client in clients:
         response = login(client, email, password)
-        assert response.status != 302
+        assert response.status == 429, response.status
         assert "sessionid" not in client.cookies
-        assert "Too many failed login attempts" in response.text
 
 
 def test_invoices_issued_through_both_servers_at_once_get_unique_gapless_numbers(cluster):
-    session = Client(cluster.a.base_url)
+    session = Client(cluster.a.base_url, host=PUBLIC_HOST)
     assert login(session, cluster.fixture["customer_email"], cluster.fixture["customer_password"]).status == 302
     session.get("/customer/orders")  # makes sure the CSRF cookie is set
     cookies = dict(session.cookies)
@@ -158,7 +169,7 @@ def test_invoices_issued_through_both_servers_at_once_get_unique_gapless_numbers
     answers: dict[int, tuple[str, int]] = {}
 
     def issue(order_id: int, base_url: str):
-        client = Client(base_url, cookies=dict(cookies))
+        client = Client(base_url, cookies=dict(cookies), host=PUBLIC_HOST)
         client.get("/static/css/app.css")  # connect before the barrier, so the POSTs really race
         start.wait(timeout=30)
         response = client.post(
