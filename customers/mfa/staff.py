@@ -91,6 +91,9 @@ class StaffSetupView(tf.SetupView):
 class StaffDisableView(tf.DisableView):
     success_url = "/admin/"
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "require_mfa": settings.STAFF_REQUIRE_MFA}
+
 
 # URL names and namespace are two_factor's, so its views reverse them as usual.
 urlpatterns = (

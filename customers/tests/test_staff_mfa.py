@@ -185,3 +185,19 @@ def test_seed_demo_staff_can_sign_in_to_the_demo_admin(client, db, settings):
     )
     assert response.status_code == 302
     assert client.get(ADMIN).status_code == 200
+
+
+def test_staff_profile_and_disable_pages_render_for_a_verified_member(client, staff_a, settings):
+    settings.STAFF_REQUIRE_MFA = True
+    device = staff_device(staff_a)
+    password_step(client, staff_a)
+    token_step(client, code_for(device))
+    profile = client.get("/admin/mfa/")
+    assert profile.status_code == 200 and "On" in profile.content.decode()
+    page = client.get("/admin/mfa/disable/")
+    assert "set it up again" in page.content.decode()
+    response = client.post("/admin/mfa/disable/", {"understand": "on"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=staff_a).exists()
+    # With MFA required, the admin is closed again until a new device is set up.
+    assert client.get(ADMIN).status_code == 302
