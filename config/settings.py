@@ -184,6 +184,10 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
+# Number of reverse proxies that append to X-Forwarded-For (e.g. 1 behind one
+# load balancer). With 0 the TCP peer address counts; behind a proxy that would
+# put every guest into one per-IP bucket. Our own limits use the same IP.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 CUSTOMER_SESSION_IDLE_SECONDS = env_int("CUSTOMER_SESSION_IDLE_SECONDS", 30 * 60)
 
 # --- Multi-factor authentication ---------------------------------------------

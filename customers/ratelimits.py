@@ -11,3 +11,15 @@ Numbers (documented in the final report and settings):
 def email_key(group, request) -> str:
     """The submitted email address, normalised so case tricks don't reset the count."""
     return (request.POST.get("email") or "").strip().lower()
+
+
+def client_ip_key(group, request) -> str:
+    """The client IP exactly as allauth's own limits see it.
+
+    Honours ALLAUTH_TRUSTED_PROXY_COUNT (behind a load balancer every request
+    would otherwise share the proxy's address) and groups IPv6 clients by /64,
+    so our limits and allauth's count the same clients.
+    """
+    from allauth.core.internal.ratelimit import get_ip
+
+    return get_ip(request)

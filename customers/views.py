@@ -13,7 +13,7 @@ from django_ratelimit.decorators import ratelimit
 from config.views import ratelimited
 from customers.decorators import customer_required
 from customers.forms import ProfileForm, ResendVerificationForm
-from customers.ratelimits import email_key
+from customers.ratelimits import client_ip_key, email_key
 from customers.services import (
     ResendResult,
     customer_email_verified,
@@ -61,7 +61,7 @@ class LoginView(allauth_views.LoginView):
 
 
 @never_cache
-@ratelimit(group="customers.resend_verification_ip", key="ip", rate="20/h", method="POST", block=True)
+@ratelimit(group="customers.resend_verification_ip", key=client_ip_key, rate="20/h", method="POST", block=True)
 def resend_verification(request):
     """Ask for a new verification link; the answer never tells whether the address exists."""
     initial = {}

@@ -104,3 +104,30 @@ def test_limits_live_in_the_shared_cache(client, customer):
     assert (
         client.post("/customer/login", {"login": customer.user.email, "password": DEFAULT_PASSWORD}).status_code == 302
     )
+
+
+def test_behind_a_proxy_the_forwarded_client_ip_counts(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    for n in range(20):
+        response = client.post(
+            "/customer/resend-verification",
+            {"email": f"p{n}@example.com"},
+            HTTP_X_FORWARDED_FOR="198.51.100.7",
+            REMOTE_ADDR="10.0.0.1",
+        )
+        assert response.status_code == 302
+    same_guest = client.post(
+        "/customer/resend-verification",
+        {"email": "p-last@example.com"},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        REMOTE_ADDR="10.0.0.1",
+    )
+    assert_429(same_guest)
+    # Another guest behind the same load balancer is not affected.
+    other_guest = client.post(
+        "/customer/resend-verification",
+        {"email": "q@example.com"},
+        HTTP_X_FORWARDED_FOR="198.51.100.8",
+        REMOTE_ADDR="10.0.0.1",
+    )
+    assert other_guest.status_code == 302
