@@ -62,3 +62,33 @@ def test_session_cookie_is_httponly_and_samesite(client, customer, settings):
     assert cookie["samesite"] == "Lax"
     # A browser-session cookie: the idle timeout, not a long-lived cookie, decides.
     assert cookie["max-age"] == ""
+
+
+def test_production_settings_make_cookies_secure_httponly_and_samesite():
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "order.example.com",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    code = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps([s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE,"
+        " s.CSRF_COOKIE_SECURE, s.CUSTOMER_SESSION_IDLE_SECONDS]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [True, True, "Lax", True, 1800]
