@@ -167,15 +167,17 @@ def invoice_number_allocate(*, restaurant: Restaurant, year: int) -> tuple[int, 
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("invoice_number_allocate must run inside transaction.atomic()")
-    # ON CONFLICT DO NOTHING: the first invoice of a year creates the row without
-    # racing another request that does the same.
-    InvoiceNumberCounter.objects.bulk_create(
-        [InvoiceNumberCounter(restaurant=restaurant, year=year, last_number=0)], ignore_conflicts=True
-    )
     counters = InvoiceNumberCounter.objects.filter(restaurant=restaurant, year=year)
     if LOCKING_ENABLED:
         counters = counters.select_for_update()
-    counter = counters.get()
+    counter = counters.first()
+    if counter is None:
+        # First invoice of the year: INSERT ... ON CONFLICT DO NOTHING waits for a
+        # concurrent request doing the same, then both lock the one committed row.
+        InvoiceNumberCounter.objects.bulk_create(
+            [InvoiceNumberCounter(restaurant=restaurant, year=year, last_number=0)], ignore_conflicts=True
+        )
+        counter = counters.get()
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number, invoice_number_format(year=year, number=counter.last_number)

@@ -1,0 +1,154 @@
+"""Concurrent issuing on PostgreSQL: real threads, real HTTP requests, real row locks.
+
+Run with DATABASE_URL=postgres://... (skipped on SQLite, which has no row locks).
+"""
+
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+from django.middleware.csrf import _get_new_csrf_string
+from django.test import Client
+
+from customers.tests.factories import CustomerFactory
+from invoices import services
+from invoices.models import Invoice, InvoiceNumberCounter
+from invoices.services import invoice_number_allocate
+from invoices.tests.factories import paid_order
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def post_all_at_once(live_server, jobs) -> list:
+    """POST every (path, session) at the same moment from its own thread; returns (status, Location)."""
+    barrier = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+    opener = urllib.request.build_opener(NoRedirect)
+
+    def run(index, path, session):
+        csrf = _get_new_csrf_string()
+        request = urllib.request.Request(
+            live_server.url + path,
+            data=b"",
+            method="POST",
+            headers={
+                "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}",
+                "X-CSRFToken": csrf,
+            },
+        )
+        barrier.wait(30)
+        try:
+            response = opener.open(request, timeout=60)
+            results[index] = (response.status, response.headers.get("Location"))
+        except urllib.error.HTTPError as exc:
+            results[index] = (exc.code, exc.headers.get("Location"))
+
+    threads = [threading.Thread(target=run, args=(i, path, session)) for i, (path, session) in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(90)
+    return results
+
+
+def test_twenty_orders_of_one_restaurant_get_twenty_consecutive_numbers(live_server, restaurant_a):
+    customers = [CustomerFactory() for _ in range(20)]
+    orders = [paid_order(customer=c, restaurant=restaurant_a) for c in customers]
+    jobs = [
+        (f"/customer/orders/{o.pk}/invoice", session_cookie(c.user)) for o, c in zip(orders, customers, strict=True)
+    ]
+
+    results = post_all_at_once(live_server, jobs)
+
+    assert [status for status, _ in results] == [302] * 20, results
+    invoices = Invoice.objects.filter(restaurant=restaurant_a)
+    assert invoices.count() == 20
+    assert sorted(invoices.values_list("sequence", flat=True)) == list(range(1, 21))
+    year = invoices.first().year
+    assert set(invoices.values_list("number", flat=True)) == {f"INV-{year}-{n:04d}" for n in range(1, 21)}
+    assert {inv.order_id for inv in invoices} == {o.pk for o in orders}
+
+
+def test_ten_requests_for_one_order_give_exactly_one_invoice(live_server, customer, restaurant_a):
+    order = paid_order(customer=customer, restaurant=restaurant_a)
+    session = session_cookie(customer.user)
+
+    results = post_all_at_once(live_server, [(f"/customer/orders/{order.pk}/invoice", session)] * 10)
+
+    assert [status for status, _ in results] == [302] * 10, results
+    invoice = Invoice.objects.get(order=order)
+    assert invoice.sequence == 1
+    assert {location for _, location in results} == {f"/customer/invoices/{invoice.pk}"}
+
+
+def _wait_for_a_lock_wait(timeout=10.0) -> bool:
+    """True once another connection waits for a row lock; False if none does within ``timeout``."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.02)
+    return False
+
+
+@pytest.mark.parametrize("locking", [True, False], ids=["with-lock", "lock-disabled"])
+def test_the_counter_lock_is_what_keeps_numbers_unique(restaurant_a, monkeypatch, locking):
+    """Two allocations interleaved on purpose: the first holds its transaction open.
+
+    With the lock the second waits and gets the next number; with the switch
+    off it reads the same counter value and hands out the same number again,
+    which shows the tests above would catch a missing lock.
+    """
+    monkeypatch.setattr(services, "LOCKING_ENABLED", locking)
+    InvoiceNumberCounter.objects.create(restaurant=restaurant_a, year=2026, last_number=0)
+    first_allocated, release = threading.Event(), threading.Event()
+    numbers: dict = {}
+
+    def first():
+        with transaction.atomic():
+            numbers["first"] = invoice_number_allocate(restaurant=restaurant_a, year=2026)[0]
+            first_allocated.set()
+            release.wait(15)
+        connection.close()
+
+    def second():
+        first_allocated.wait(15)
+        with transaction.atomic():
+            numbers["second"] = invoice_number_allocate(restaurant=restaurant_a, year=2026)[0]
+        connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    first_allocated.wait(15)
+    # With the lock the second waits at SELECT ... FOR UPDATE; without it, it reads
+    # the stale value and then waits only at its UPDATE (a lost update).
+    assert _wait_for_a_lock_wait()
+    release.set()
+    for thread in threads:
+        thread.join(30)
+
+    if locking:
+        assert (numbers["first"], numbers["second"]) == (1, 2)
+    else:
+        assert numbers["first"] == numbers["second"] == 1  # the duplicate a missing lock produces
