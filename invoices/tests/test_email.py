@@ -34,6 +34,7 @@ def test_mail_goes_out_over_smtp_after_commit(
     link = f"http://127.0.0.1:8000/customer/invoices/{invoice.pk}"
     assert link in text and link in html
     assert "€41.87" in text and "QR Table Ordering" in html  # the base layout
+    assert f"from {invoice.seller_name} is ready" in text  # plain text is not HTML-escaped
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.SENT and invoice.sent_at is not None
     assert invoice_storage().exists(invoice.pdf_path)
@@ -66,3 +67,16 @@ def test_a_dead_mail_server_never_loses_or_blocks_the_invoice(
     assert invoice.status == Invoice.Status.DRAFT  # not delivered: staff can see it and mark it sent later
     assert invoice_storage().exists(invoice.pdf_path)
     assert mail.outbox == []
+
+
+def test_cancellation_document_is_mailed_too(customer, mailoutbox, django_capture_on_commit_callbacks):
+    from invoices.services import invoice_cancel
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice = invoice_issue(order=paid_order(customer=customer), customer=customer)
+    with django_capture_on_commit_callbacks(execute=True):
+        cancellation = invoice_cancel(invoice=invoice)
+    assert len(mailoutbox) == 2
+    assert mailoutbox[1].subject.startswith(f"Cancellation {cancellation.number} for your invoice")
+    assert f"has cancelled invoice {invoice.number}" in mailoutbox[1].body
+    assert "−€41.87" in mailoutbox[1].body
