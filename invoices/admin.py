@@ -16,7 +16,7 @@ class InvoiceLineInline(admin.TabularInline):
     model = InvoiceLine
     extra = 0
     can_delete = False
-    fields = ["position", "quantity", "description", "unit_price_gross", "vat_rate", "net", "vat", "gross"]
+    fields = ["position", "qty", "description", "unit_price_gross", "vat_rate", "net", "vat", "gross"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -25,8 +25,17 @@ class InvoiceLineInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        # Lines are part of the invoice: whoever may view the invoice sees them
+        # (the staff group has no separate InvoiceLine permission).
+        return request.user.has_perm("invoices.view_invoice")
+
     def _money(self, obj, cents):
         return format_money(cents, obj.invoice.currency)
+
+    @admin.display(description="Qty")
+    def qty(self, obj):
+        return obj.quantity_display
 
     @admin.display(description="Unit price (gross)")
     def unit_price_gross(self, obj):

@@ -206,6 +206,11 @@ class InvoiceLine(models.Model):
         return self.gross_cents - self.vat_cents
 
     @property
+    def quantity_display(self) -> str:
+        # Cancellation lines are negative; print a real minus sign like the amounts.
+        return f"−{-self.quantity}" if self.quantity < 0 else str(self.quantity)
+
+    @property
     def unit_price_net_cents(self) -> int:
         """Unit price excluding VAT, rounded half up to the cent (shown for information, art. 226(8)).
 

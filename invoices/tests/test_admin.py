@@ -45,6 +45,8 @@ def test_numbers_and_amounts_are_read_only(client, staff_a, invoice_a):
     assert list(form.fields) == []  # nothing editable at all
     body = page.content.decode()
     assert invoice_a.number in body and "€41.87" in body
+    for line in invoice_a.lines.all():
+        assert line.description in body  # the lines are visible to staff, read-only
     client.post(f"{CHANGELIST}{invoice_a.pk}/change/", {"number": "HACKED", "total_cents": "1", "status": "paid"})
     fresh = Invoice.objects.get(pk=invoice_a.pk)
     assert (fresh.number, fresh.total_cents, fresh.status) == (invoice_a.number, invoice_a.total_cents, "draft")

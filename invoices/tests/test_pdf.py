@@ -133,3 +133,22 @@ def test_render_time_is_reported(unicode_invoice, capsys):
     elapsed_ms = (time.perf_counter() - start) * 1000
     with capsys.disabled():
         print(f"\ninvoice render: {elapsed_ms:.0f} ms")  # noqa: T201 - reported, not asserted
+
+
+def test_first_page_turns_into_an_a4_png_for_review(unicode_invoice, tmp_path):
+    import shutil
+    import struct
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler-utils (pdftoppm) is not installed")
+    pdf = tmp_path / "invoice.pdf"
+    pdf.write_bytes(invoice_render_pdf(unicode_invoice))
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    png = next(tmp_path.glob("page*.png")).read_bytes()
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == (662, 936)  # A4 at 80 dpi
+    screenshots = Path(__file__).resolve().parents[2] / "screenshots"
+    screenshots.mkdir(exist_ok=True)
+    (screenshots / "invoices-pdf-test-page1.png").write_bytes(png)  # for a human to look at
