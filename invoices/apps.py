@@ -1,3 +1,5 @@
+import logging
+
 from django.apps import AppConfig
 from django.core import checks
 
@@ -6,6 +8,8 @@ class InvoicesConfig(AppConfig):
     name = "invoices"
 
     def ready(self):
+        # WeasyPrint logs every layout step at INFO (even at import); noise for each invoice.
+        logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
         checks.register(check_invoice_number_format, checks.Tags.compatibility)
 
 

@@ -6,7 +6,6 @@ the bare ``weasyprint.HTML(string=html, base_url=FONT_BASE_URL).write_pdf()``
 against ``invoice_render_pdf`` on the same HTML.
 """
 
-import logging
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
@@ -17,9 +16,6 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from invoices.countries import country_name
-
-# WeasyPrint logs every layout step at INFO; that is noise for each invoice.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 FONT_DIR = Path(settings.INVOICE_FONT_DIR).resolve()
 FONT_BASE_URL = FONT_DIR.as_uri() + "/"
