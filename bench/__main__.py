@@ -58,7 +58,9 @@ def parse_args(argv=None):
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"))
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per worker")
-    parser.add_argument("--concurrency", type=int, default=4, help="simultaneous connections of the load generator")
+    parser.add_argument(
+        "--concurrency", type=int, default=2, help="simultaneous keep-alive connections of the load generator"
+    )
     parser.add_argument("--slice", type=float, default=3.0, help="seconds per measured slice (pages)")
     parser.add_argument("--slices", type=int, default=2, help="slices per side (real/baseline alternate)")
     parser.add_argument("--warmup", type=float, default=1.0)
