@@ -93,3 +93,21 @@ def test_invoice_pages_on_a_phone(live_server, phone_page):
     page.goto(f"{live_server.url}/customer/invoices")
     expect(page.get_by_test_id("invoice-list")).to_be_visible()
     shot(page, "phone-list")
+
+
+def test_missing_billing_details_are_explained_on_the_order_page(live_server, phone_page):
+    customer = CustomerFactory(user__email="nostreet@example.com", street="", postal_code="")
+    order = paid_order(customer=customer)
+    page = phone_page
+    page.goto(f"{live_server.url}/customer/login")
+    page.get_by_label("Email").fill("nostreet@example.com")
+    page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).not_to_have_url(f"{live_server.url}/customer/login")
+    page.goto(f"{live_server.url}/customer/orders/{order.pk}")
+    action = page.get_by_test_id("invoice-action")
+    expect(action).to_contain_text("Please add: street address, postal code.")
+    expect(action.get_by_role("link", name="Go to your profile")).to_have_attribute("href", "/customer/profile")
+    action.scroll_into_view_if_needed()
+    shot(page, "phone-missing-details")
+    assert not Invoice.objects.exists()
