@@ -213,6 +213,8 @@ INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "customers.mfa.ap
 # --- Rate limiting ----------------------------------------------------------
 RATELIMIT_VIEW = "config.views.ratelimited"
 RATELIMIT_USE_CACHE = "default"
+# key="ip" must see the client behind a proxy (TRUSTED_PROXY_COUNT), like allauth's limits.
+RATELIMIT_IP_META_KEY = "customers.ratelimits.request_client_ip"
 
 # --- Email -------------------------------------------------------------------
 SMTP_HOST = env_str("SMTP_HOST")

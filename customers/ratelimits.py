@@ -23,3 +23,14 @@ def client_ip_key(group, request) -> str:
     from allauth.core.internal.ratelimit import get_ip
 
     return get_ip(request)
+
+
+def request_client_ip(request) -> str:
+    """RATELIMIT_IP_META_KEY for django-ratelimit's ``key="ip"``.
+
+    Same source as allauth (honours TRUSTED_PROXY_COUNT), so behind a load
+    balancer every guest is counted on their own address, not the balancer's.
+    """
+    from allauth.account.adapter import get_adapter
+
+    return get_adapter().get_client_ip(request)
