@@ -7,6 +7,8 @@ class OrdersConfig(AppConfig):
     verbose_name = "Restaurants and orders"
 
     def ready(self):
+        from orders.menu_cache import connect_signals
         from orders.permissions import ensure_staff_group
 
         post_migrate.connect(ensure_staff_group, sender=self)
+        connect_signals()

@@ -1,50 +1,57 @@
+import re
+
 from django import forms
 
 from orders.models import CLAIM_CODE_LENGTH, Order
 from orders.services import MAX_NOTE_LENGTH, MAX_QUANTITY_PER_ITEM, claim_code_normalize
 
-QTY_PREFIX = "qty_"
+QTY_FIELD = re.compile(r"^qty_([1-9][0-9]{0,17})$")
 # Form fields a real menu page sends; anything else (say, a "price_3" field) is tampering.
 _ALLOWED_EXTRA_FIELDS = {"csrfmiddlewaretoken", "note"}
+MAX_SUBMITTED_FIELDS = 200
+
+
+def qty_field_name(item_id: int) -> str:
+    return f"qty_{item_id}"
 
 
 class OrderForm(forms.Form):
-    """Quantities per menu item of one restaurant plus an optional note.
+    """Quantities (``qty_<menu item id>``) plus an optional note.
 
-    One integer field per item, named ``qty_<item id>``. Unknown fields are
-    refused rather than ignored so a forged price never goes unnoticed.
+    The form checks the shape of the input only: whole numbers between 0 and
+    MAX_QUANTITY_PER_ITEM, no unknown fields (a forged price is refused rather
+    than ignored). Whether the items exist on this restaurant's menu and are
+    available is the service's rule (``order_place``), so the menu is not
+    loaded to validate an order.
     """
 
-    note = forms.CharField(
-        required=False,
-        max_length=MAX_NOTE_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Allergies, no onions, …"}),
-    )
+    note = forms.CharField(required=False, max_length=MAX_NOTE_LENGTH)
 
-    def __init__(self, *args, items, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.items = list(items)
-        for item in self.items:
-            self.fields[f"{QTY_PREFIX}{item.pk}"] = forms.IntegerField(
-                required=False,
-                min_value=0,
-                max_value=MAX_QUANTITY_PER_ITEM,
-                error_messages={
-                    "min_value": "Quantities cannot be negative.",
-                    "max_value": f"At most {MAX_QUANTITY_PER_ITEM} per item.",
-                    "invalid": "Enter a whole number.",
-                },
-                widget=forms.NumberInput(
-                    attrs={"min": 0, "max": MAX_QUANTITY_PER_ITEM, "inputmode": "numeric", "class": "qty-input"}
-                ),
-            )
+        self.unexpected_fields = []
+        for key in list(self.data.keys())[:MAX_SUBMITTED_FIELDS]:
+            if QTY_FIELD.match(key):
+                self.fields[key] = forms.IntegerField(
+                    required=False,
+                    min_value=0,
+                    max_value=MAX_QUANTITY_PER_ITEM,
+                    error_messages={
+                        "min_value": "Quantities cannot be negative.",
+                        "max_value": f"At most {MAX_QUANTITY_PER_ITEM} per item.",
+                        "invalid": "Enter a whole number.",
+                    },
+                )
+            elif key not in _ALLOWED_EXTRA_FIELDS:
+                self.unexpected_fields.append(key)
 
     def clean(self):
         cleaned = super().clean()
-        unexpected = [key for key in self.data if key not in self.fields and key not in _ALLOWED_EXTRA_FIELDS]
-        if unexpected:
-            if any(key.startswith(QTY_PREFIX) for key in unexpected):
-                raise forms.ValidationError("Some of the items are not on this restaurant's menu.")
+        if len(self.data) > MAX_SUBMITTED_FIELDS:
+            raise forms.ValidationError("Too many different items in one order.")
+        if any(key.startswith("qty_") for key in self.unexpected_fields):
+            raise forms.ValidationError("Some of the items are not on this restaurant's menu.")
+        if self.unexpected_fields:
             raise forms.ValidationError(
                 "The order contained fields we do not accept (prices are set by the restaurant). "
                 "Please review your order and send it again."
@@ -53,14 +60,10 @@ class OrderForm(forms.Form):
 
     def quantities(self) -> dict[int, int]:
         return {
-            item.pk: self.cleaned_data.get(f"{QTY_PREFIX}{item.pk}") or 0
-            for item in self.items
-            if self.cleaned_data.get(f"{QTY_PREFIX}{item.pk}")
+            int(QTY_FIELD.match(name).group(1)): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("qty_") and value
         }
-
-    def bound_rows(self):
-        """(item, bound quantity field) pairs for the template."""
-        return [(item, self[f"{QTY_PREFIX}{item.pk}"]) for item in self.items]
 
 
 # --- Customer portal ------------------------------------------------------------------

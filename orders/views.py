@@ -3,11 +3,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from orders.forms import OrderForm
+from orders.forms import OrderForm, qty_field_name
+from orders.menu_cache import menu_html
 from orders.models import Order
 from orders.selectors import menu_for_restaurant, table_for_guest
 from orders.services import OrderRejected, order_place
@@ -31,16 +34,28 @@ def _account_links(next_path: str) -> dict[str, str]:
     return {"login_url": f"{resolve_url(settings.LOGIN_URL)}?{query}", "register_url": f"{register_url}?{query}"}
 
 
-def _render_menu(request, table, categories, form, status=200):
-    fields = {f"qty_{item.pk}": form[f"qty_{item.pk}"] for c in categories for item in c.menu_items}
-    sections = [(c, [(item, fields[f"qty_{item.pk}"]) for item in c.menu_items]) for c in categories]
+def _render_menu(request, table, *, form=None, status=200):
+    """The table page. A fresh menu comes from the shared fragment cache; a
+    re-rendered one (after bad input) is built with the guest's values and errors."""
+    restaurant = table.restaurant
+    if form is None:
+        form = OrderForm()
+        menu = menu_html(restaurant=restaurant, load_categories=lambda: menu_for_restaurant(restaurant=restaurant))
+    else:
+        categories = menu_for_restaurant(restaurant=restaurant)
+        for item in (item for category in categories for item in category.menu_items):
+            name = qty_field_name(item.pk)
+            item.qty_value = form.data.get(name, "")
+            item.qty_errors = form.errors.get(name, [])
+        menu = render_to_string("orders/_menu_sections.html", {"categories": categories, "restaurant": restaurant})
     return render(
         request,
         "orders/menu.html",
         {
             "table": table,
-            "restaurant": table.restaurant,
-            "sections": sections,
+            "restaurant": restaurant,
+            # Our own template's output (escaped when it was rendered), possibly from the cache.
+            "menu": mark_safe(menu),  # noqa: S308
             "form": form,
             "customer": _current_customer(request),
             **_account_links(table.get_absolute_url()),
@@ -52,18 +67,14 @@ def _render_menu(request, table, categories, form, status=200):
 @require_GET
 def menu(request, table_token):
     table = table_for_guest(token=table_token)
-    categories = menu_for_restaurant(restaurant=table.restaurant)
-    items = [item for c in categories for item in c.menu_items]
-    return _render_menu(request, table, categories, OrderForm(items=items))
+    return _render_menu(request, table)
 
 
 @require_POST
 @ratelimit(key="ip", rate="30/m", block=True)
 def order_create(request, table_token):
     table = table_for_guest(token=table_token)
-    categories = menu_for_restaurant(restaurant=table.restaurant)
-    items = [item for c in categories for item in c.menu_items]
-    form = OrderForm(request.POST, items=items)
+    form = OrderForm(request.POST)
     if form.is_valid():
         try:
             order = order_place(
@@ -81,7 +92,7 @@ def order_create(request, table_token):
                 request.session[GUEST_ORDERS_SESSION_KEY] = (guest_orders + [order.pk])[-50:]
             messages.success(request, "Thank you! Your order has been sent to the kitchen.")
             return redirect("orders:confirmation", order_token=order.public_token)
-    return _render_menu(request, table, categories, form, status=400)
+    return _render_menu(request, table, form=form, status=400)
 
 
 @require_GET

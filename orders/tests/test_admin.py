@@ -67,7 +67,9 @@ def test_staff_can_mark_their_orders_paid(client, staff_a, data):
     assert order_a.status == Order.Status.PAID and order_a.paid_at is not None
     assert "1 order(s) marked paid." in response.content.decode()
     # A paid order is final: cancelling it afterwards is refused with a message.
-    response = client.post(changelist("order"), {"action": "mark_cancelled", "_selected_action": [order_a.pk]}, follow=True)
+    response = client.post(
+        changelist("order"), {"action": "mark_cancelled", "_selected_action": [order_a.pk]}, follow=True
+    )
     order_a.refresh_from_db()
     assert order_a.status == Order.Status.PAID
     assert "cannot become cancelled" in response.content.decode()

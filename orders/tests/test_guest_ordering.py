@@ -146,3 +146,33 @@ def test_order_placement_is_rate_limited_with_a_readable_429(client, table, soup
 
 def test_confirmation_of_unknown_order_is_404(client, db):
     assert client.get(reverse("orders:confirmation", args=["nope"])).status_code == 404
+
+
+def test_menu_is_served_from_the_cache_until_it_changes(client, table, soup, django_assert_num_queries):
+    assert "€5.90" in client.get(menu_url(table)).content.decode()
+    with django_assert_num_queries(1):  # the table; the menu comes from the cache
+        html = client.get(menu_url(table)).content.decode()
+    assert "Soup" in html
+
+    soup.price_cents = 650
+    soup.save()
+    html = client.get(menu_url(table)).content.decode()
+    assert "€6.50" in html and "€5.90" not in html
+
+    soup.is_available = False
+    soup.save()
+    assert "Soup" not in client.get(menu_url(table)).content.decode()
+
+    other_table = TableFactory()
+    MenuItemFactory(restaurant=other_table.restaurant, name="Other menu only")
+    assert "Other menu only" not in client.get(menu_url(table)).content.decode()
+    assert "Other menu only" in client.get(menu_url(other_table)).content.decode()
+
+
+def test_rerendered_menu_keeps_the_guests_quantities_and_marks_errors(client, table, soup, lemonade):
+    response = client.post(order_url(table), {f"qty_{soup.pk}": "2", f"qty_{lemonade.pk}": "99", "note": "window seat"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'name="qty_{soup.pk}" id="id_qty_{soup.pk}"' in html and 'value="2"' in html
+    assert "At most 20 per item." in html and "has-error" in html
+    assert "window seat" in html

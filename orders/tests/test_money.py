@@ -45,9 +45,7 @@ def test_breakdown_groups_by_rate_highest_first():
     )
 )
 def test_net_plus_vat_equals_gross_to_the_cent(raw_lines):
-    lines = [
-        OrderLineFactory.build(quantity=q, unit_price_cents=p, vat_rate=Decimal(r)) for q, p, r in raw_lines
-    ]
+    lines = [OrderLineFactory.build(quantity=q, unit_price_cents=p, vat_rate=Decimal(r)) for q, p, r in raw_lines]
     rows = vat_breakdown(lines)
     total = sum(q * p for q, p, _ in raw_lines)
     assert sum(row.net_cents + row.vat_cents for row in rows) == total
