@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "customers.middleware.CustomerSessionIdleMiddleware",
+    "orders.middleware.StaffTimezoneMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 

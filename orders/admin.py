@@ -177,7 +177,7 @@ class OrderLineInline(admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(RestaurantScopedAdmin):
-    list_display = ["id", "placed_at", "restaurant", "table", "status", "total", "customer_name"]
+    list_display = ["id", "placed_at", "table_label", "status", "total", "customer_name", "restaurant"]
     list_filter = [
         "status",
         "placed_at",
@@ -211,6 +211,10 @@ class OrderAdmin(RestaurantScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # an order is history; cancel it instead
+
+    @admin.display(description="Table", ordering="table__label")
+    def table_label(self, obj):
+        return obj.table.label
 
     @admin.display(description="Total", ordering="total_cents")
     def total(self, obj):

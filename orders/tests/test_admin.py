@@ -138,3 +138,14 @@ def test_order_search_and_filters(client, staff_a, data):
     assert client.get(changelist("order"), {"q": "order-of-a"}).status_code == 200
     html = client.get(changelist("order"), {"status__exact": "paid"}).content.decode()
     assert "0 orders" in html or "0 results" in html
+
+
+def test_admin_shows_times_on_the_restaurants_clock(client, staff_a, restaurant_a):
+    import datetime
+
+    restaurant_a.timezone = "Asia/Tokyo"
+    restaurant_a.save()
+    order = OrderFactory(restaurant=restaurant_a, placed_at=datetime.datetime(2026, 5, 1, 10, 30, tzinfo=datetime.UTC))
+    client.force_login(staff_a)
+    html = client.get(change(order)).content.decode()
+    assert "7:30 p.m." in html  # 10:30 UTC is 19:30 in Tokyo
