@@ -30,7 +30,13 @@ def main(argv=None) -> None:
         redis_url=args.redis_url,
         media_root=tempfile.mkdtemp(prefix="bench-profile-"),
         settings="bench.settings",
-        extra={"ALLOWED_HOSTS": "testserver", "INVOICE_ISSUE_RATE": "1000000/m", "INVOICE_DOWNLOAD_RATE": "1000000/m"},
+        extra={
+            "ALLOWED_HOSTS": "testserver",
+            "INVOICE_ISSUE_RATE": "1000000/m",
+            "INVOICE_DOWNLOAD_RATE": "1000000/m",
+            "ORDER_RATE_PER_IP": "1000000/m",
+            "ORDER_RATE_PER_TABLE": "1000000/m",
+        },
     )
     os.environ.update(env)
     import django

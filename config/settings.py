@@ -216,6 +216,9 @@ RATELIMIT_VIEW = "config.views.ratelimited"
 RATELIMIT_USE_CACHE = "default"
 # key="ip" must see the client behind a proxy (TRUSTED_PROXY_COUNT), like allauth's limits.
 RATELIMIT_IP_META_KEY = "customers.ratelimits.request_client_ip"
+# Placing orders at a table (django-ratelimit syntax).
+ORDER_RATE_PER_IP = env_str("ORDER_RATE_PER_IP", "120/m")
+ORDER_RATE_PER_TABLE = env_str("ORDER_RATE_PER_TABLE", "20/m")
 
 # --- Email -------------------------------------------------------------------
 SMTP_HOST = env_str("SMTP_HOST")

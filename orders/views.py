@@ -70,8 +70,23 @@ def menu(request, table_token):
     return _render_menu(request, table)
 
 
+def _rate_per_ip(group, request):
+    return settings.ORDER_RATE_PER_IP
+
+
+def _rate_per_table(group, request):
+    return settings.ORDER_RATE_PER_TABLE
+
+
+def _table_key(group, request):
+    return request.resolver_match.kwargs["table_token"]
+
+
 @require_POST
-@ratelimit(key="ip", rate="30/m", block=True)
+# Generous per IP: all guests on a restaurant's Wi-Fi share one public address.
+@ratelimit(group="orders.place.ip", key="ip", rate=_rate_per_ip, block=True)
+# No real table sends an order every few seconds; this stops one table being flooded.
+@ratelimit(group="orders.place.table", key=_table_key, rate=_rate_per_table, block=True)
 def order_create(request, table_token):
     table = table_for_guest(token=table_token)
     form = OrderForm(request.POST)

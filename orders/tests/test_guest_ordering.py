@@ -135,13 +135,31 @@ def test_item_that_became_unavailable_is_refused(client, table, soup, lemonade):
     assert not Order.objects.exists()
 
 
-def test_order_placement_is_rate_limited_with_a_readable_429(client, table, soup):
-    for _ in range(30):
-        assert client.post(order_url(table), {f"qty_{soup.pk}": 1}).status_code == 302
-    response = client.post(order_url(table), {f"qty_{soup.pk}": 1})
+def test_one_table_is_rate_limited_with_a_readable_429(client, table, soup, settings):
+    for n in range(20):
+        # Different guests (addresses) at one table: the per-table limit counts them all.
+        assert client.post(order_url(table), {f"qty_{soup.pk}": 1}, REMOTE_ADDR=f"198.51.100.{n}").status_code == 302
+    response = client.post(order_url(table), {f"qty_{soup.pk}": 1}, REMOTE_ADDR="198.51.100.99")
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
-    assert Order.objects.count() == 30
+    assert Order.objects.count() == 20
+    other_table = TableFactory(restaurant=table.restaurant)
+    assert client.post(order_url(other_table), {f"qty_{soup.pk}": 1}).status_code == 302
+
+
+def test_one_address_is_rate_limited_across_tables(client, table, soup, settings):
+    settings.ORDER_RATE_PER_IP = "12/m"
+    tables = [table] + [TableFactory(restaurant=table.restaurant) for _ in range(3)]
+    for n in range(12):
+        assert client.post(order_url(tables[n % 4]), {f"qty_{soup.pk}": 1}).status_code == 302
+    assert client.post(order_url(tables[0]), {f"qty_{soup.pk}": 1}).status_code == 429
+    assert client.post(order_url(tables[1]), {f"qty_{soup.pk}": 1}, REMOTE_ADDR="203.0.113.7").status_code == 302
+
+
+def test_default_limits_leave_room_for_a_busy_restaurant_on_one_wifi(settings):
+    # 120 orders a minute from one public address; 20 a minute from one table.
+    assert settings.ORDER_RATE_PER_IP == "120/m"
+    assert settings.ORDER_RATE_PER_TABLE == "20/m"
 
 
 def test_confirmation_of_unknown_order_is_404(client, db):
