@@ -14,6 +14,10 @@ class StaffAdminSite(admin.AdminSite):
     here is the customer login, so the redirect is ours.
     """
 
+    site_header = "QR Table Ordering · Staff"
+    site_title = "QR Table Ordering staff"
+    index_title = "Your restaurant"
+
     def has_permission(self, request):
         if not super().has_permission(request):
             return False
