@@ -1,7 +1,10 @@
+import secrets
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
@@ -51,18 +54,78 @@ class HistoryPage:
         return self.number + 1
 
 
-def customer_restaurants(*, customer) -> list[Restaurant]:
-    """Restaurants this customer has orders at, by name (the history filter's choices).
+# The restaurant ids a customer has ordered at, kept in the shared cache: finding
+# them is a scan over all of the customer's orders (10,000 for a regular), while
+# the list changes only when an order gets linked to the customer. Only ids are
+# cached; names are read by primary key on every view, so a renamed restaurant
+# shows its new name at once. The entry is stored together with a version token
+# and trusted only while that token is current: ``customer_restaurants_changed``
+# replaces the token after the linking transaction commits, so a page that read
+# the orders just before the commit cannot leave a stale list behind.
+_RESTAURANTS_VERSION_KEY = "portal:restaurants-version:{customer_id}"
+_RESTAURANTS_IDS_KEY = "portal:restaurant-ids:{customer_id}"
+# A safety net only (say, a cache that outlived a restored database); correctness
+# comes from the version token.
+CUSTOMER_RESTAURANTS_TIMEOUT = 24 * 60 * 60
 
-    A semi-join over the customer's orders (``order_customer_placed`` index)
-    rather than a JOIN + DISTINCT over all of them.
-    """
-    ordered_at = Order.objects.filter(customer=customer).values("restaurant_id")
-    return list(
-        Restaurant.objects.filter(pk__in=ordered_at)
-        .only("id", "name", "timezone", "street", "postal_code", "city")
-        .order_by("name", "pk")
+
+def _restaurants_version_bump(customer_id: int) -> None:
+    cache.set(
+        _RESTAURANTS_VERSION_KEY.format(customer_id=customer_id),
+        secrets.token_hex(8),
+        CUSTOMER_RESTAURANTS_TIMEOUT,
     )
+
+
+def customer_restaurants_changed(*, customer_id: int, restaurant_id: int | None = None) -> None:
+    """Forget the cached restaurant list of a customer; call wherever an order gets linked to them.
+
+    Takes effect at once (later reads in the same transaction, and tests that run
+    inside one) and again after the commit, which closes the race with a page
+    that is rendered while the linking transaction is still open. With
+    ``restaurant_id``, a current list that already holds that restaurant is
+    kept: a regular ordering at the usual place does not cost a rebuild.
+    """
+    if restaurant_id is not None:
+        version_key = _RESTAURANTS_VERSION_KEY.format(customer_id=customer_id)
+        ids_key = _RESTAURANTS_IDS_KEY.format(customer_id=customer_id)
+        cached = cache.get_many([version_key, ids_key])
+        entry = cached.get(ids_key)
+        if entry is not None and entry[0] == cached.get(version_key) and restaurant_id in entry[1]:
+            return
+    _restaurants_version_bump(customer_id)
+    transaction.on_commit(lambda: _restaurants_version_bump(customer_id))
+
+
+_RESTAURANT_FIELDS = ("id", "name", "timezone", "street", "postal_code", "city")
+
+
+def customer_restaurants(*, customer, fresh: bool = False) -> list[Restaurant]:
+    """Restaurants this customer has orders at, by name (the history filter's choices); one query.
+
+    From the cache (see above) a primary-key lookup; otherwise a semi-join over
+    the customer's orders (``order_customer_placed`` index) rather than a JOIN +
+    DISTINCT over all of them, whose result refills the cache. ``fresh`` skips
+    the cache.
+    """
+    version_key = _RESTAURANTS_VERSION_KEY.format(customer_id=customer.pk)
+    ids_key = _RESTAURANTS_IDS_KEY.format(customer_id=customer.pk)
+    cached = cache.get_many([version_key, ids_key])
+    version = cached.get(version_key)
+    entry = cached.get(ids_key)
+    restaurants = Restaurant.objects.only(*_RESTAURANT_FIELDS).order_by("name", "pk")
+    if not fresh and version is not None and entry is not None and entry[0] == version:
+        return list(restaurants.filter(pk__in=entry[1]))
+    if version is None:
+        # Taken before the orders are read: a link committed after this point
+        # replaces the token, so what is stored below is then ignored.
+        version = secrets.token_hex(8)
+        if not cache.add(version_key, version, CUSTOMER_RESTAURANTS_TIMEOUT):
+            version = cache.get(version_key, version)
+    ordered_at = Order.objects.filter(customer=customer).values("restaurant_id")
+    result = list(restaurants.filter(pk__in=ordered_at))
+    cache.set(ids_key, (version, [restaurant.pk for restaurant in result]), CUSTOMER_RESTAURANTS_TIMEOUT)
+    return result
 
 
 def _local_day_range_q(*, restaurants, date_from, date_to) -> Q:
@@ -117,6 +180,13 @@ def customer_order_history(
     # One row more than shown tells whether an older page exists.
     rows = list(orders.order_by("-placed_at", "-id")[offset : offset + page_size + 1])
     by_id = {restaurant.pk: restaurant for restaurant in restaurants}
+    missing = {order.restaurant_id for order in rows} - by_id.keys()
+    if missing:
+        # The cached restaurant list missed a link (an order attached to the
+        # customer outside the services, e.g. a data import): show the rows
+        # anyway and make the next view rebuild the list.
+        by_id.update(Restaurant.objects.only(*_RESTAURANT_FIELDS).in_bulk(missing))
+        customer_restaurants_changed(customer_id=customer.pk)
     for order in rows:
         order.restaurant = by_id[order.restaurant_id]
     return HistoryPage(orders=rows[:page_size], number=page, has_previous=page > 1, has_next=len(rows) > page_size)

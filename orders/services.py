@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from orders.models import CLAIM_CODE_ALPHABET, CLAIM_CODE_LENGTH, MenuItem, Order, OrderLine, Table
+from orders.selectors import customer_restaurants_changed
 
 MAX_QUANTITY_PER_ITEM = 20
 MAX_LINES_PER_ORDER = 60
@@ -67,6 +68,8 @@ def order_place(*, table: Table, quantities: dict[int, int], note: str = "", cus
         for line in lines:
             line.order = order
         OrderLine.objects.bulk_create(lines)
+        if customer is not None:
+            customer_restaurants_changed(customer_id=customer.pk, restaurant_id=restaurant.pk)
     return order
 
 
@@ -158,6 +161,7 @@ def order_claim_by_code(*, customer, code: str) -> tuple[Order, bool]:
             return order, False
         order.customer = customer
         order.save(update_fields=["customer"])
+        customer_restaurants_changed(customer_id=customer.pk, restaurant_id=order.restaurant_id)
     return order, True
 
 
@@ -174,6 +178,8 @@ def order_claim_session_orders(*, customer, order_ids: list[int]) -> list[Order]
     with transaction.atomic():
         orders = list(Order.objects.select_for_update().filter(pk__in=ids, customer__isnull=True).order_by("pk"))
         Order.objects.filter(pk__in=[order.pk for order in orders]).update(customer=customer)
+        if orders:
+            customer_restaurants_changed(customer_id=customer.pk)
     for order in orders:
         order.customer = customer
     return orders
