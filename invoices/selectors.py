@@ -19,8 +19,11 @@ def invoices_for_customer(
     return invoices
 
 
+def invoices_live() -> QuerySet[Invoice]:
+    """Invoices in force: not cancellation documents, not cancelled (at most one per order)."""
+    return Invoice.objects.filter(kind=Invoice.Kind.INVOICE).exclude(status=Invoice.Status.CANCELLED)
+
+
 def invoice_live_for_order(*, order) -> Invoice | None:
     """The order's current (non-cancelled) invoice, if any."""
-    return (
-        Invoice.objects.filter(order=order, kind=Invoice.Kind.INVOICE).exclude(status=Invoice.Status.CANCELLED).first()
-    )
+    return invoices_live().filter(order=order).first()

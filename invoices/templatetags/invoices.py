@@ -1,9 +1,28 @@
+from dataclasses import dataclass
+from datetime import date
+
 from django import template
 
-from invoices.selectors import invoice_live_for_order
+from invoices.selectors import invoices_live
 from invoices.services import invoice_refusal
 
 register = template.Library()
+
+
+@dataclass(frozen=True)
+class LiveInvoice:
+    """What the order page shows of an issued invoice."""
+
+    pk: int
+    number: str
+    issue_date: date
+
+
+def _live_invoice(order) -> LiveInvoice | None:
+    # Only the three fields the box shows: the frozen invoice row is wide (seller
+    # and buyer copies), and this runs on every view of an order page.
+    row = invoices_live().filter(order=order).order_by("pk").values_list("pk", "number", "issue_date").first()
+    return LiveInvoice(*row) if row else None
 
 
 @register.simple_tag(takes_context=True)
@@ -11,7 +30,7 @@ def invoice_action_for(context, order):
     """What the order page offers: the live invoice, a refusal to explain, or the generate button."""
     request = context.get("request")
     customer = getattr(request, "customer", None) or getattr(getattr(request, "user", None), "customer", None)
-    invoice = invoice_live_for_order(order=order)
+    invoice = _live_invoice(order)
     if invoice is not None or customer is None:
         return {"invoice": invoice, "refusal": None}
     return {"invoice": None, "refusal": invoice_refusal(order=order, customer=customer)}
