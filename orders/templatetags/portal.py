@@ -21,18 +21,29 @@ def session_claim_orders(context) -> list:
     return session_guest_orders(order_ids=request.session.get(GUEST_ORDERS_SESSION_KEY, []))
 
 
-def format_local_datetime(value, tzinfo) -> str:
-    """``value`` on the clock of ``tzinfo`` as "Sun 1 Jun 2025, 23:30".
+class LocalDateTimeFormat:
+    """Formats datetimes on a restaurant's clock as "Sun 1 Jun 2025, 23:30".
 
     The same text as ``dateformat.format(..., "D j M Y, H:i")`` (and the same
-    translated day and month names), without its format-string parser, which
-    the order history would otherwise run for every row of every page view.
+    translated day and month names, looked up once per instance), without its
+    format-string parser, which the order history would otherwise run for
+    every row of every page view.
     """
-    local = value.astimezone(tzinfo)
-    return (
-        f"{WEEKDAYS_ABBR[local.weekday()]} {local.day} {str(MONTHS_3[local.month]).title()} "
-        f"{local.year:04d}, {local.hour:02d}:{local.minute:02d}"
-    )
+
+    def __init__(self):
+        self.days = [str(WEEKDAYS_ABBR[day]) for day in range(7)]
+        self.months = [""] + [str(MONTHS_3[month]).title() for month in range(1, 13)]
+
+    def __call__(self, value, tzinfo) -> str:
+        local = value.astimezone(tzinfo)
+        return (
+            f"{self.days[local.weekday()]} {local.day} {self.months[local.month]} "
+            f"{local.year:04d}, {local.hour:02d}:{local.minute:02d}"
+        )
+
+
+def format_local_datetime(value, tzinfo) -> str:
+    return LocalDateTimeFormat()(value, tzinfo)
 
 
 @register.filter
