@@ -17,7 +17,7 @@ from orders.models import Order
 from orders.money import format_money, vat_breakdown
 from orders.selectors import customer_order_detail, customer_order_history, customer_restaurants
 from orders.services import ClaimRefused, order_claim_by_code, order_claim_session_orders
-from orders.templatetags.portal import LocalDateTimeFormat
+from orders.templatetags.portal import format_local_datetime
 from orders.views import GUEST_ORDERS_SESSION_KEY
 
 # Claim codes carry 50 random bits; these limits keep guessing hopeless while a
@@ -38,7 +38,6 @@ def _history_rows(orders) -> list[dict]:
     # One reverse() for the page: the detail URL differs only in the id.
     sample_id = 987654321
     head, _, tail = reverse("portal:order_detail", kwargs={"order_id": sample_id}).rpartition(str(sample_id))
-    local_time = LocalDateTimeFormat()
     zones = {}
     rows = []
     for order in orders:
@@ -50,7 +49,7 @@ def _history_rows(orders) -> list[dict]:
                 "pk": order.pk,
                 "url": f"{head}{order.pk}{tail}",
                 "restaurant_name": restaurant.name,
-                "placed": local_time(order.placed_at, zones[restaurant.pk]),
+                "placed": format_local_datetime(order.placed_at, zones[restaurant.pk]),
                 "total": format_money(order.total_cents, order.currency),
                 "status": order.status,
                 "status_label": _STATUS_LABELS.get(order.status, order.status),

@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+from django.utils.translation import get_language
 
 from orders.selectors import session_guest_orders
 from orders.views import GUEST_ORDERS_SESSION_KEY
@@ -25,7 +26,7 @@ class LocalDateTimeFormat:
     """Formats datetimes on a restaurant's clock as "Sun 1 Jun 2025, 23:30".
 
     The same text as ``dateformat.format(..., "D j M Y, H:i")`` (and the same
-    translated day and month names, looked up once per instance), without its
+    translated day and month names, looked up once per language), without its
     format-string parser, which the order history would otherwise run for
     every row of every page view.
     """
@@ -42,8 +43,14 @@ class LocalDateTimeFormat:
         )
 
 
+_formats: dict[str, LocalDateTimeFormat] = {}
+
+
 def format_local_datetime(value, tzinfo) -> str:
-    return LocalDateTimeFormat()(value, tzinfo)
+    language = get_language() or ""
+    if language not in _formats:
+        _formats[language] = LocalDateTimeFormat()
+    return _formats[language](value, tzinfo)
 
 
 @register.filter
