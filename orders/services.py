@@ -39,7 +39,9 @@ def order_place(*, table: Table, quantities: dict[int, int], note: str = "", cus
         raise OrderRejected(f"The note can be at most {MAX_NOTE_LENGTH} characters.")
 
     restaurant = table.restaurant
-    items = {item.pk: item for item in MenuItem.objects.filter(pk__in=wanted, restaurant=restaurant)}
+    # order_by(): MenuItem's default ordering joins the categories, and the
+    # lines are sorted below anyway.
+    items = {item.pk: item for item in MenuItem.objects.filter(pk__in=wanted, restaurant=restaurant).order_by()}
     if len(items) != len(wanted):
         raise OrderRejected("Some of the items are not on this restaurant's menu.")
     unavailable = [item.name for item in items.values() if not item.is_available]
