@@ -1,5 +1,7 @@
+import re
+
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -10,6 +12,12 @@ from orders.models import MenuCategory, MenuItem, Order, OrderLine, Restaurant, 
 from orders.money import format_money
 from orders.qr import qr_svg
 from orders.services import order_set_status
+from orders.templatetags.portal import format_local_datetime
+
+
+def natural_key(label: str) -> list:
+    """Sort key that orders "T2" before "T10": digit runs compare as numbers."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part.casefold()) for part in re.split(r"(\d+)", label)]
 
 
 def restaurants_of(user):
@@ -87,7 +95,11 @@ class RestaurantAdmin(admin.ModelAdmin):
 
     def qr_sheet_view(self, request, pk):
         restaurant = get_object_or_404(self.get_queryset(request), pk=pk)
-        tables = [(table, mark_safe(qr_svg(table.public_url))) for table in restaurant.tables.filter(is_active=True)]
+        if not self.has_view_permission(request, restaurant):
+            raise PermissionDenied
+        # Table "2" before table "10", as on the floor plan.
+        active = sorted(restaurant.tables.filter(is_active=True), key=lambda table: natural_key(table.label))
+        tables = [(table, mark_safe(qr_svg(table.public_url))) for table in active]
         context = {
             **self.admin_site.each_context(request),
             "restaurant": restaurant,
@@ -122,7 +134,7 @@ class TableAdmin(RestaurantScopedAdmin):
             return "Shown after saving."
         return format_html('<a href="{0}" target="_blank" rel="noopener">{0}</a>', obj.public_url)
 
-    @admin.action(description="Replace the QR code (the old printed code stops working)")
+    @admin.action(description="Replace the QR code (the old printed code stops working)", permissions=["change"])
     def rotate_tokens(self, request, queryset):
         for table in queryset:
             table.rotate_token()
@@ -177,7 +189,7 @@ class OrderLineInline(admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(RestaurantScopedAdmin):
-    list_display = ["id", "placed_at", "table_label", "status", "total", "customer_name", "restaurant"]
+    list_display = ["id", "placed_local", "table_label", "status", "total", "customer_name", "restaurant"]
     list_filter = [
         "status",
         "placed_at",
@@ -211,6 +223,11 @@ class OrderAdmin(RestaurantScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # an order is history; cancel it instead
+
+    @admin.display(description="Placed (restaurant time)", ordering="placed_at")
+    def placed_local(self, obj):
+        # Per row: a staff member of restaurants in several zones sees each on its own clock.
+        return format_local_datetime(obj.placed_at, obj.restaurant.tzinfo)
 
     @admin.display(description="Table", ordering="table__label")
     def table_label(self, obj):

@@ -1,5 +1,7 @@
 """Restaurant isolation in the admin: staff see and change only their own restaurants."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -19,6 +21,11 @@ def data(restaurant_a, restaurant_b):
     }
 
 
+def page_text(response) -> str:
+    """The page without its random CSRF token, which may contain "B1" by chance."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+
 def changelist(model):
     return reverse(f"admin:orders_{model}_changelist")
 
@@ -30,7 +37,7 @@ def change(obj):
 @pytest.mark.parametrize("model", ["restaurant", "table", "menuitem", "order"])
 def test_staff_lists_show_only_their_restaurant(client, staff_a, data, model):
     client.force_login(staff_a)
-    html = client.get(changelist(model)).content.decode()
+    html = page_text(client.get(changelist(model)))
     assert "Restaurant A" in html or "A1" in html or "Dish of A" in html
     assert "Restaurant B" not in html
     assert "B1" not in html and "Dish of B" not in html and "B2" not in html
@@ -149,3 +156,75 @@ def test_admin_shows_times_on_the_restaurants_clock(client, staff_a, restaurant_
     client.force_login(staff_a)
     html = client.get(change(order)).content.decode()
     assert "7:30 p.m." in html  # 10:30 UTC is 19:30 in Tokyo
+
+
+def test_view_only_staff_cannot_rotate_qr_codes(client, restaurant_a):
+    from django.contrib.auth.models import Permission
+
+    from customers.tests.factories import UserFactory
+
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_table"))
+    restaurant_a.staff.add(viewer)
+    table = TableFactory(restaurant=restaurant_a, label="A1")
+    old = table.token
+    client.force_login(viewer)
+    assert "rotate_tokens" not in client.get(changelist("table")).content.decode()
+    client.post(changelist("table"), {"action": "rotate_tokens", "_selected_action": [table.pk]})
+    table.refresh_from_db()
+    assert table.token == old
+
+
+def test_qr_sheet_lists_tables_in_floor_plan_order(client, staff_a, restaurant_a):
+    for label in ["T10", "T2", "T1", "Bar"]:
+        TableFactory(restaurant=restaurant_a, label=label)
+    client.force_login(staff_a)
+    sheet = client.get(reverse("admin:orders_restaurant_qr_sheet", args=[restaurant_a.pk])).content.decode()
+    positions = [sheet.index(f"<strong>{label}</strong>") for label in ["Bar", "T1", "T2", "T10"]]
+    assert positions == sorted(positions)
+
+
+def test_order_list_shows_each_order_on_its_own_restaurants_clock(client, restaurant_a, restaurant_b):
+    import datetime
+
+    from customers.tests.factories import StaffFactory
+
+    restaurant_a.timezone = "Asia/Tokyo"
+    restaurant_a.save()
+    restaurant_b.timezone = "America/New_York"
+    restaurant_b.save()
+    placed = datetime.datetime(2026, 5, 1, 10, 30, tzinfo=datetime.UTC)
+    OrderFactory(restaurant=restaurant_a, placed_at=placed)
+    OrderFactory(restaurant=restaurant_b, placed_at=placed)
+    both = StaffFactory(restaurants=[restaurant_a, restaurant_b])
+    client.force_login(both)
+    html = client.get(changelist("order")).content.decode()
+    assert "19:30" in html  # Tokyo
+    assert "06:30" in html  # New York (EDT)
+
+
+def test_order_filters_by_date_and_table_and_moves_through_every_status(client, staff_a, data):
+    import datetime
+
+    client.force_login(staff_a)
+    order = data["order_a"]
+    at_a1 = OrderFactory(restaurant=order.restaurant, table=data["table_a"])
+    today = order.placed_at.date()
+    html = page_text(client.get(changelist("order"), {"table__id__exact": order.table_id}))
+    assert f"/admin/orders/order/{order.pk}/change/" in html
+    assert f"/admin/orders/order/{at_a1.pk}/change/" not in html
+    yesterday = today - datetime.timedelta(days=1)
+    day = {"placed_at__year": yesterday.year, "placed_at__month": yesterday.month, "placed_at__day": yesterday.day}
+    old = page_text(client.get(changelist("order"), day))
+    assert f"/admin/orders/order/{order.pk}/change/" not in old
+    for action, status in [("mark_preparing", "preparing"), ("mark_served", "served"), ("mark_paid", "paid")]:
+        client.post(changelist("order"), {"action": action, "_selected_action": [order.pk]})
+        order.refresh_from_db()
+        assert order.status == status
+
+
+def test_menu_categories_are_isolated_too(client, staff_a, restaurant_b):
+    category_b = MenuCategoryFactory(restaurant=restaurant_b, name="Secret category of B")
+    client.force_login(staff_a)
+    assert "Secret category of B" not in client.get(changelist("menucategory")).content.decode()
+    assert client.get(change(category_b)).status_code == 302
