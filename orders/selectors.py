@@ -18,7 +18,9 @@ def table_for_guest(*, token: str) -> Table:
 
 def menu_for_restaurant(*, restaurant) -> list[MenuCategory]:
     """Categories with their items (available ones only), in menu order; two queries."""
-    items = MenuItem.objects.filter(is_available=True).order_by("position", "name")
+    # Filtered by restaurant too: a category moved to another restaurant in the
+    # admin must not carry its old restaurant's dishes onto this menu.
+    items = MenuItem.objects.filter(is_available=True, restaurant=restaurant).order_by("position", "name")
     categories = (
         MenuCategory.objects.filter(restaurant=restaurant)
         .order_by("position", "name")

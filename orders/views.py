@@ -1,3 +1,4 @@
+import uuid
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -5,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -34,10 +36,21 @@ def _account_links(next_path: str) -> dict[str, str]:
     return {"login_url": f"{resolve_url(settings.LOGIN_URL)}?{query}", "register_url": f"{register_url}?{query}"}
 
 
+def _submission_key(form) -> uuid.UUID:
+    """The key of the form being rendered: kept on a re-render (no order was placed with it), else new."""
+    if form is not None and form.is_bound:
+        try:
+            return uuid.UUID(str(form.data.get("submission", "")))
+        except ValueError:
+            pass
+    return uuid.uuid4()
+
+
 def _render_menu(request, table, *, form=None, status=200):
     """The table page. A fresh menu comes from the shared fragment cache; a
     re-rendered one (after bad input) is built with the guest's values and errors."""
     restaurant = table.restaurant
+    submission_key = _submission_key(form)
     if form is None:
         form = OrderForm()
         menu = menu_html(restaurant=restaurant, load_categories=lambda: menu_for_restaurant(restaurant=restaurant))
@@ -57,6 +70,7 @@ def _render_menu(request, table, *, form=None, status=200):
             # Our own template's output (escaped when it was rendered), possibly from the cache.
             "menu": mark_safe(menu),  # noqa: S308
             "form": form,
+            "submission_key": submission_key,
             "customer": _current_customer(request),
             **_account_links(table.get_absolute_url()),
         },
@@ -78,15 +92,18 @@ def _rate_per_table(group, request):
     return settings.ORDER_RATE_PER_TABLE
 
 
-def _table_key(group, request):
-    return request.resolver_match.kwargs["table_token"]
+def _table_client_key(group, request):
+    # Per table *and* client: one phone cannot flood a table, and someone who
+    # kept a table's URL cannot lock the guests sitting there out of ordering.
+    client_ip = import_string(settings.RATELIMIT_IP_META_KEY)(request)
+    return f"{request.resolver_match.kwargs['table_token']}:{client_ip}"
 
 
 @require_POST
 # Generous per IP: all guests on a restaurant's Wi-Fi share one public address.
 @ratelimit(group="orders.place.ip", key="ip", rate=_rate_per_ip, block=True)
-# No real table sends an order every few seconds; this stops one table being flooded.
-@ratelimit(group="orders.place.table", key=_table_key, rate=_rate_per_table, block=True)
+# No real guest sends an order every few seconds.
+@ratelimit(group="orders.place.table", key=_table_client_key, rate=_rate_per_table, block=True)
 def order_create(request, table_token):
     table = table_for_guest(token=table_token)
     form = OrderForm(request.POST)
@@ -97,13 +114,14 @@ def order_create(request, table_token):
                 quantities=form.quantities(),
                 note=form.cleaned_data["note"],
                 customer=_current_customer(request),
+                submission_key=form.cleaned_data["submission"],
             )
         except OrderRejected as exc:
             form.add_error(None, exc)
         else:
-            if order.customer_id is None:
+            guest_orders = request.session.get(GUEST_ORDERS_SESSION_KEY, [])
+            if order.customer_id is None and order.pk not in guest_orders:
                 # Remembered so the guest can link it to an account after logging in.
-                guest_orders = request.session.get(GUEST_ORDERS_SESSION_KEY, [])
                 request.session[GUEST_ORDERS_SESSION_KEY] = (guest_orders + [order.pk])[-50:]
             messages.success(request, "Thank you! Your order has been sent to the kitchen.")
             return redirect("orders:confirmation", order_token=order.public_token)

@@ -132,19 +132,23 @@ def test_item_that_became_unavailable_is_refused(client, table, soup, lemonade):
     lemonade.save()
     response = client.post(order_url(table), {f"qty_{soup.pk}": 1, f"qty_{lemonade.pk}": 1})
     assert response.status_code == 400
+    assert "no longer available" in response.content.decode()
     assert not Order.objects.exists()
 
 
-def test_one_table_is_rate_limited_with_a_readable_429(client, table, soup, settings):
-    for n in range(20):
-        # Different guests (addresses) at one table: the per-table limit counts them all.
-        assert client.post(order_url(table), {f"qty_{soup.pk}": 1}, REMOTE_ADDR=f"198.51.100.{n}").status_code == 302
-    response = client.post(order_url(table), {f"qty_{soup.pk}": 1}, REMOTE_ADDR="198.51.100.99")
+def test_one_guest_at_a_table_is_rate_limited_with_a_readable_429(client, table, soup):
+    guest = {"REMOTE_ADDR": "198.51.100.1"}
+    for _ in range(20):
+        assert client.post(order_url(table), {f"qty_{soup.pk}": 1}, **guest).status_code == 302
+    response = client.post(order_url(table), {f"qty_{soup.pk}": 1}, **guest)
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
     assert Order.objects.count() == 20
+    # Whoever floods a table (say, with a URL kept from an earlier visit) does not
+    # lock out the guests sitting there now, nor their own other tables' limits.
+    assert client.post(order_url(table), {f"qty_{soup.pk}": 1}, REMOTE_ADDR="198.51.100.2").status_code == 302
     other_table = TableFactory(restaurant=table.restaurant)
-    assert client.post(order_url(other_table), {f"qty_{soup.pk}": 1}).status_code == 302
+    assert client.post(order_url(other_table), {f"qty_{soup.pk}": 1}, **guest).status_code == 302
 
 
 def test_one_address_is_rate_limited_across_tables(client, table, soup, settings):
@@ -194,3 +198,11 @@ def test_rerendered_menu_keeps_the_guests_quantities_and_marks_errors(client, ta
     assert f'name="qty_{soup.pk}" id="id_qty_{soup.pk}"' in html and 'value="2"' in html
     assert "At most 20 per item." in html and "has-error" in html
     assert "window seat" in html
+
+
+def test_a_category_moved_to_another_restaurant_does_not_bring_its_dishes(client, table, soup):
+    other = TableFactory()
+    soup.category.restaurant = other.restaurant
+    soup.category.save()
+    # The dish still belongs to the first restaurant; it must not show up on the other menu.
+    assert "Soup" not in client.get(menu_url(other)).content.decode()
