@@ -17,6 +17,33 @@ from decimal import ROUND_HALF_UP, Decimal
 
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF ", "JPY": "¥"}
 
+# "Cents" are the currency's minor unit. ISO 4217 gives most currencies two
+# decimals; these are the ones in current use that have none or three.
+CURRENCY_DECIMALS = {
+    **dict.fromkeys(
+        [
+            "BIF",
+            "CLP",
+            "DJF",
+            "GNF",
+            "ISK",
+            "JPY",
+            "KMF",
+            "KRW",
+            "PYG",
+            "RWF",
+            "UGX",
+            "VND",
+            "VUV",
+            "XAF",
+            "XOF",
+            "XPF",
+        ],
+        0,
+    ),
+    **dict.fromkeys(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"], 3),
+}
+
 
 def vat_from_gross(gross_cents: int, rate: Decimal) -> int:
     """VAT contained in a gross amount, rounded half up to whole cents."""
@@ -49,9 +76,12 @@ def vat_breakdown(lines: Iterable) -> list[VatRow]:
 
 
 def format_money(cents: int, currency: str) -> str:
+    """An amount in the currency's minor units for people: 123456 EUR -> "€1,234.56", 500 JPY -> "¥500"."""
     sign = "−" if cents < 0 else ""
     cents = abs(int(cents))
-    amount = f"{cents // 100:,}.{cents % 100:02d}"
+    decimals = CURRENCY_DECIMALS.get(currency, 2)
+    whole, fraction = divmod(cents, 10**decimals)
+    amount = f"{whole:,}.{fraction:0{decimals}d}" if decimals else f"{whole:,}"
     symbol = CURRENCY_SYMBOLS.get(currency)
     if symbol:
         return f"{sign}{symbol}{amount}"

@@ -59,3 +59,10 @@ def test_money_formatting():
     assert format_money(1000, "SEK") == "10.00 SEK"
     assert format_rate(Decimal("19.00")) == "19 %"
     assert format_rate(Decimal("5.50")) == "5.5 %"
+
+
+def test_money_is_shown_with_the_currencys_own_decimals():
+    assert format_money(1500, "JPY") == "¥1,500"
+    assert format_money(12345, "KWD") == "12.345 KWD"
+    assert format_money(-1250, "EUR") == "−€12.50"
+    assert format_money(5, "SEK") == "0.05 SEK"
