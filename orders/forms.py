@@ -8,7 +8,7 @@ from orders.services import MAX_NOTE_LENGTH, MAX_QUANTITY_PER_ITEM, claim_code_n
 
 QTY_FIELD = re.compile(r"^qty_([1-9][0-9]{0,17})$")
 # Form fields a real menu page sends; anything else (say, a "price_3" field) is tampering.
-_ALLOWED_EXTRA_FIELDS = {"csrfmiddlewaretoken", "note"}
+_ALLOWED_EXTRA_FIELDS = {"csrfmiddlewaretoken", "note", "submission"}
 MAX_SUBMITTED_FIELDS = 200
 
 
@@ -27,6 +27,8 @@ class OrderForm(forms.Form):
     """
 
     note = forms.CharField(required=False, max_length=MAX_NOTE_LENGTH)
+    # The form's idempotency key (see order_place); optional so an old page still orders.
+    submission = forms.UUIDField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

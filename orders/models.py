@@ -155,6 +155,9 @@ class Order(models.Model):
     public_token = models.CharField(max_length=32, unique=True, default=new_order_token, editable=False)
     # Short receipt code a guest can use to claim the order into an account later.
     claim_code = models.CharField(max_length=16, unique=True, default=new_claim_code, editable=False)
+    # One per rendering of the menu form: a form sent twice (a double tap, a
+    # retry on a flaky connection) finds the order it already placed.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-placed_at", "-id"]

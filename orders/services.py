@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from orders.models import CLAIM_CODE_ALPHABET, CLAIM_CODE_LENGTH, MenuItem, Order, OrderLine, Table
@@ -14,12 +14,18 @@ class OrderRejected(ValidationError):
     """The order cannot be placed as submitted; the message is shown to the guest."""
 
 
-def order_place(*, table: Table, quantities: dict[int, int], note: str = "", customer=None) -> Order:
+def order_place(
+    *, table: Table, quantities: dict[int, int], note: str = "", customer=None, submission_key=None
+) -> Order:
     """Place an order at a table from ``{menu_item_id: quantity}``.
 
     Prices, names and VAT rates are read from the database and copied onto the
     lines; nothing price-related is taken from the request. Either the whole
     order is saved or nothing is (raises OrderRejected).
+
+    Idempotent per ``submission_key`` (the menu form's): sending the same form
+    again, even concurrently, returns the order it placed instead of a second
+    one. The unique index decides, so the common path costs no extra query.
     """
     if not table.is_active:
         raise OrderRejected("This table is not taking orders.")
@@ -58,20 +64,27 @@ def order_place(*, table: Table, quantities: dict[int, int], note: str = "", cus
         )
         for item_id, qty in sorted(wanted.items(), key=lambda kv: (items[kv[0]].category_id, kv[0]))
     ]
-    with transaction.atomic():
-        order = Order.objects.create(
-            restaurant=restaurant,
-            table=table,
-            customer=customer,
-            currency=restaurant.currency,
-            note=note,
-            total_cents=sum(line.total_cents for line in lines),
-        )
-        for line in lines:
-            line.order = order
-        OrderLine.objects.bulk_create(lines)
-        if customer is not None:
-            customer_restaurants_changed(customer_id=customer.pk, restaurant_id=restaurant.pk)
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                restaurant=restaurant,
+                table=table,
+                customer=customer,
+                currency=restaurant.currency,
+                note=note,
+                total_cents=sum(line.total_cents for line in lines),
+                submission_key=submission_key,
+            )
+            for line in lines:
+                line.order = order
+            OrderLine.objects.bulk_create(lines)
+            if customer is not None:
+                customer_restaurants_changed(customer_id=customer.pk, restaurant_id=restaurant.pk)
+    except IntegrityError:
+        placed = submission_key and Order.objects.filter(submission_key=submission_key, table=table).first()
+        if not placed:
+            raise
+        return placed
     return order
 
 
