@@ -145,7 +145,10 @@ class Invoice(models.Model):
         return self.number
 
     def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
+        if self._state.adding:
+            # A new object that carries the id of an issued invoice must fail, not UPDATE that row.
+            kwargs["force_insert"] = True
+        else:
             update_fields = kwargs.get("update_fields")
             if update_fields is None or not set(update_fields) <= self.MUTABLE_FIELDS:
                 raise IssuedInvoiceError(
@@ -182,8 +185,22 @@ class Invoice(models.Model):
         return [rows[rate] for rate in sorted(rows, reverse=True)]
 
 
+class InvoiceLineQuerySet(models.QuerySet):
+    def delete(self):
+        raise IssuedInvoiceError("Lines of an issued invoice are never deleted; cancel the invoice instead.")
+
+    def update(self, **kwargs):
+        raise IssuedInvoiceError("Lines of an issued invoice are never edited; cancel the invoice instead.")
+
+
 class InvoiceLine(models.Model):
-    """A frozen line: gross and VAT are stored, net is derived (so net + VAT == gross)."""
+    """A frozen line: gross and VAT are stored, net is derived (so net + VAT == gross).
+
+    Lines are written once, with their invoice, and never changed or deleted
+    afterwards (not even the ones of a cancelled invoice: the cancellation
+    document copies them negated). Unlike the invoice, a line has no mutable
+    fields at all.
+    """
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
     position = models.PositiveSmallIntegerField()
@@ -194,12 +211,24 @@ class InvoiceLine(models.Model):
     gross_cents = models.IntegerField("line total incl. VAT (cents)")
     vat_cents = models.IntegerField("VAT (cents)")
 
+    objects = InvoiceLineQuerySet.as_manager()
+
     class Meta:
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["invoice", "position"], name="invoice_line_position_unique")]
 
     def __str__(self):
         return f"{self.quantity} × {self.description}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise IssuedInvoiceError(f"Line {self.position} of an issued invoice cannot be edited.")
+        # As for the invoice: a new object with an existing line's id must not overwrite it.
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise IssuedInvoiceError(f"Line {self.position} of an issued invoice can never be deleted.")
 
     @property
     def net_cents(self) -> int:

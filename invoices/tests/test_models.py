@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from invoices.models import Invoice, IssuedInvoiceError
+from invoices.models import Invoice, InvoiceLine, IssuedInvoiceError
 from invoices.pdf import invoice_render_html
 from invoices.services import invoice_issue, invoice_set_status
 from invoices.tests.factories import paid_order
@@ -63,6 +63,61 @@ def test_frozen_fields_cannot_be_saved_but_status_can(invoice):
     invoice_set_status(invoice=invoice, status="paid")
     invoice.refresh_from_db()
     assert invoice.status == "paid" and invoice.paid_at is not None
+
+
+def test_issued_lines_cannot_be_rewritten(invoice):
+    line = invoice.lines.first()
+    before = list(invoice.lines.values_list("description", "quantity", "gross_cents", "vat_cents"))
+
+    line.description = "Something else"
+    line.gross_cents += 100
+    with pytest.raises(IssuedInvoiceError):
+        line.save()
+    with pytest.raises(IssuedInvoiceError):
+        line.save(update_fields=["description"])
+    with pytest.raises(IssuedInvoiceError):
+        invoice.lines.update(gross_cents=1)
+    with pytest.raises(IssuedInvoiceError):
+        InvoiceLine.objects.filter(pk=line.pk).update(vat_cents=0)
+
+    assert list(invoice.lines.values_list("description", "quantity", "gross_cents", "vat_cents")) == before
+
+
+def test_issued_lines_cannot_be_deleted(invoice):
+    count = invoice.lines.count()
+    line = invoice.lines.first()
+    with pytest.raises(IssuedInvoiceError):
+        line.delete()
+    with pytest.raises(IssuedInvoiceError):
+        invoice.lines.all().delete()
+    with pytest.raises(IssuedInvoiceError):
+        InvoiceLine.objects.filter(pk=line.pk).delete()
+    assert invoice.lines.count() == count
+
+
+def test_a_new_object_with_an_issued_id_does_not_overwrite_it(invoice):
+    line = invoice.lines.first()
+    impostor = InvoiceLine(
+        pk=line.pk,
+        invoice=invoice,
+        position=line.position,
+        description="Forged",
+        quantity=1,
+        unit_price_gross_cents=1,
+        vat_rate="19.00",
+        gross_cents=1,
+        vat_cents=0,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        impostor.save()
+    copy = {f.attname: getattr(invoice, f.attname) for f in Invoice._meta.concrete_fields}
+    copy.update(total_cents=1, subtotal_cents=1, tax_cents=0)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Invoice(**copy).save()
+
+    line.refresh_from_db()
+    invoice.refresh_from_db()
+    assert line.description != "Forged" and invoice.total_cents != 1
 
 
 def test_status_cannot_go_backwards(invoice):
