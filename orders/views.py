@@ -1,8 +1,10 @@
 import uuid
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -18,6 +20,20 @@ from orders.selectors import menu_for_restaurant, table_for_guest
 from orders.services import OrderRejected, order_place
 
 GUEST_ORDERS_SESSION_KEY = "guest_order_ids"
+
+
+def guest_page(view):
+    """Guest pages answer an unknown or replaced QR code with the friendly 404
+    page even with DEBUG on (the demo), never with Django's technical page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            return render(request, "404.html", status=404)
+
+    return wrapper
 
 
 def _current_customer(request):
@@ -79,6 +95,7 @@ def _render_menu(request, table, *, form=None, status=200):
 
 
 @require_GET
+@guest_page
 def menu(request, table_token):
     table = table_for_guest(token=table_token)
     return _render_menu(request, table)
@@ -100,6 +117,7 @@ def _table_client_key(group, request):
 
 
 @require_POST
+@guest_page
 # Generous per IP: all guests on a restaurant's Wi-Fi share one public address.
 @ratelimit(group="orders.place.ip", key="ip", rate=_rate_per_ip, block=True)
 # No real guest sends an order every few seconds.
@@ -129,6 +147,7 @@ def order_create(request, table_token):
 
 
 @require_GET
+@guest_page
 def confirmation(request, order_token):
     order = get_object_or_404(
         Order.objects.select_related("restaurant", "table").prefetch_related("lines"), public_token=order_token

@@ -59,6 +59,14 @@ def test_unknown_token_is_a_friendly_404(client, db, token):
     assert "find that page" in response.content.decode()
 
 
+def test_unknown_token_is_friendly_even_in_the_debug_demo(client, db, settings):
+    settings.DEBUG = True
+    for url in [reverse("orders:menu", args=["gone"]), reverse("orders:confirmation", args=["gone"])]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "find that page" in response.content.decode()
+
+
 def test_inactive_or_rotated_table_is_404(client, table, soup):
     old_url = menu_url(table)
     table.rotate_token()
