@@ -30,7 +30,7 @@ from customers.services import customer_email_verified
 from invoices.models import Invoice, InvoiceLine, InvoiceNumberCounter
 from invoices.storage import invoice_storage
 from orders.models import Order, Restaurant
-from orders.money import vat_breakdown
+from orders.money import format_money, vat_breakdown
 
 logger = logging.getLogger(__name__)
 
@@ -236,10 +236,13 @@ def _invoice_create(*, order_id: int, customer_id: int, now: datetime) -> Invoic
             raise InvoiceRefused(refusal)
 
         lines = invoice_lines_compute(order.lines.order_by("id"))
+        refusal = _lines_refusal(order=order, lines=lines)
+        if refusal is not None:
+            # Never issue a document whose lines disagree with what was paid. Raised
+            # before a number is allocated, and the rollback keeps nothing anyway.
+            logger.error("Order #%s: %s", order.pk, refusal.message)
+            raise InvoiceRefused(refusal)
         gross = sum(line.gross_cents for line in lines)
-        if not lines or gross != order.total_cents:
-            # Never issue a document whose lines disagree with what was paid.
-            raise ValidationError(f"Order #{order.pk}: lines add up to {gross}, but the total is {order.total_cents}.")
         tax = sum(line.vat_cents for line in lines)
 
         seller = order.restaurant
@@ -271,6 +274,21 @@ def _invoice_create(*, order_id: int, customer_id: int, now: datetime) -> Invoic
         InvoiceLine.objects.bulk_create(lines)
         _after_commit(invoice.pk)
     return invoice
+
+
+def _lines_refusal(*, order: Order, lines: list[InvoiceLine]) -> Refusal | None:
+    """A refusal when the order's lines do not add up to the total that was paid (a data error)."""
+    gross = sum(line.gross_cents for line in lines)
+    if lines and gross == order.total_cents:
+        return None
+    if not lines:
+        return Refusal("lines_mismatch", "This order has no items, so there is nothing to invoice.")
+    return Refusal(
+        "lines_mismatch",
+        f"The items of this order add up to {format_money(gross, order.currency)}, but the order total is "
+        f"{format_money(order.total_cents, order.currency)}, so we can't issue an invoice for it. "
+        "Please ask the restaurant's staff to check the order.",
+    )
 
 
 def _seller_copy(restaurant: Restaurant) -> dict:

@@ -77,6 +77,21 @@ def test_missing_billing_details_page_says_what_to_fill_in(customer_client, cust
     assert not Invoice.objects.exists()
 
 
+def test_order_whose_lines_do_not_add_up_is_refused_and_nothing_is_saved(customer_client, customer):
+    order = paid_order(customer=customer)  # lines add up to €41.87
+    order.total_cents += 1
+    order.save(update_fields=["total_cents"])
+
+    response = customer_client.post(url(order))
+
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert 'data-testid="invoice-refused"' in body
+    assert "add up to €41.87, but the order total is €41.88" in body
+    assert "no invoice number was used" in body
+    assert not Invoice.objects.exists() and not InvoiceNumberCounter.objects.exists()
+
+
 def test_get_is_not_allowed(customer_client, customer):
     assert customer_client.get(url(paid_order(customer=customer))).status_code == 405
 

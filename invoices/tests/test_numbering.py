@@ -7,6 +7,7 @@ from django.db import transaction
 from customers.tests.factories import CustomerFactory
 from invoices.models import Invoice, InvoiceNumberCounter
 from invoices.services import (
+    InvoiceRefused,
     invoice_cancel,
     invoice_issue,
     invoice_number_allocate,
@@ -81,10 +82,11 @@ def test_formats_that_could_repeat_or_break_are_refused_at_start_up(fmt):
 def test_a_failed_issue_leaves_no_gap(customer, restaurant_a):
     now = aware(2026, 3, 2, 12, 0)
     broken = paid_order(customer=customer, restaurant=restaurant_a)
-    broken.total_cents += 1  # lines no longer add up: the service must refuse after allocating
+    broken.total_cents += 1  # lines no longer add up: the service must refuse and roll back
     broken.save(update_fields=["total_cents"])
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvoiceRefused) as refused:
         invoice_issue(order=broken, customer=customer, now=now)
+    assert refused.value.refusal.code == "lines_mismatch"
     assert not Invoice.objects.exists()
     assert issue(customer, restaurant_a, now).number == "INV-2026-0001"
 
