@@ -4,6 +4,9 @@ Guarantees:
 - Numbers are gapless and strictly increasing per restaurant and calendar year
   (of the issue date in the restaurant's time zone), never reused, not even
   after a cancellation (a cancellation is a new document with its own number).
+- Issue dates follow the numbers: the issue time is read only once the year's
+  counter is locked, so a higher number never has an earlier date or the
+  previous year's sequence, however long a request waited for its locks.
 - The number is allocated and the invoice created in one short transaction;
   a failure rolls both back, so no gap appears.
 - An order has at most one live (non-cancelled) invoice; asking again returns it.
@@ -14,7 +17,7 @@ Guarantees:
 import logging
 import string
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -167,6 +170,10 @@ def invoice_number_allocate(*, restaurant: Restaurant, year: int) -> tuple[int, 
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("invoice_number_allocate must run inside transaction.atomic()")
+    return _counter_next(_counter_lock(restaurant=restaurant, year=year))
+
+
+def _counter_lock(*, restaurant: Restaurant, year: int) -> InvoiceNumberCounter:
     counters = InvoiceNumberCounter.objects.filter(restaurant=restaurant, year=year)
     if LOCKING_ENABLED:
         counters = counters.select_for_update()
@@ -178,9 +185,37 @@ def invoice_number_allocate(*, restaurant: Restaurant, year: int) -> tuple[int, 
             [InvoiceNumberCounter(restaurant=restaurant, year=year, last_number=0)], ignore_conflicts=True
         )
         counter = counters.get()
+    return counter
+
+
+def _counter_next(counter: InvoiceNumberCounter) -> tuple[int, str]:
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
-    return counter.last_number, invoice_number_format(year=year, number=counter.last_number)
+    return counter.last_number, invoice_number_format(year=counter.year, number=counter.last_number)
+
+
+def invoice_number_and_date_allocate(
+    *, restaurant: Restaurant, now: datetime | None = None
+) -> tuple[datetime, date, int, str]:
+    """The issue time and date and the next (sequence, number) of ``restaurant``, in that order.
+
+    The clock is read only while the counter of the issue year is locked: every
+    invoice numbered before this one has committed by then, so its issue time
+    is earlier, and numbers and issue dates rise together. If the year turned
+    while this request waited for the lock, it locks the new year's counter and
+    reads the clock again. ``now`` fixes the issue time (tests, scripts).
+    Same transaction rules as ``invoice_number_allocate``.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("invoice_number_and_date_allocate must run inside transaction.atomic()")
+    year = timezone.localdate(now or timezone.now(), restaurant.tzinfo).year
+    while True:
+        counter = _counter_lock(restaurant=restaurant, year=year)
+        moment = now or timezone.now()
+        issue_date = timezone.localdate(moment, restaurant.tzinfo)
+        if issue_date.year == year:
+            return (moment, issue_date, *_counter_next(counter))
+        year = issue_date.year
 
 
 # --- Issuing ------------------------------------------------------------------------------
@@ -198,7 +233,9 @@ def invoice_issue(*, order: Order, customer: Customer, now: datetime | None = No
     Raises InvoiceRefused when the rules say no (see ``invoice_refusal``).
     Idempotent: the order row is locked while the invoice is created, so
     concurrent calls for one order give one invoice; a partial unique
-    constraint backs this up in the database.
+    constraint backs this up in the database. The issue date is taken once
+    the numbering lock is held (``invoice_number_and_date_allocate``), unless
+    ``now`` fixes it.
     """
     existing = _live_invoice(order.pk)
     if existing is not None:
@@ -209,7 +246,7 @@ def invoice_issue(*, order: Order, customer: Customer, now: datetime | None = No
     if refusal is not None:
         raise InvoiceRefused(refusal)
     try:
-        return _invoice_create(order_id=order.pk, customer_id=customer.pk, now=now or timezone.now())
+        return _invoice_create(order_id=order.pk, customer_id=customer.pk, now=now)
     except IntegrityError:
         # Reachable only if the lock was bypassed: another request won the race.
         existing = _live_invoice(order.pk)
@@ -218,7 +255,7 @@ def invoice_issue(*, order: Order, customer: Customer, now: datetime | None = No
         return existing
 
 
-def _invoice_create(*, order_id: int, customer_id: int, now: datetime) -> Invoice:
+def _invoice_create(*, order_id: int, customer_id: int, now: datetime | None) -> Invoice:
     with transaction.atomic():
         # Lock order: the order row first, then the counter (as in invoice_cancel),
         # so two transactions never wait on each other in opposite order.
@@ -246,9 +283,8 @@ def _invoice_create(*, order_id: int, customer_id: int, now: datetime) -> Invoic
         tax = sum(line.vat_cents for line in lines)
 
         seller = order.restaurant
-        issue_date = timezone.localdate(now, seller.tzinfo)
         supply_date = timezone.localdate(order.paid_at, seller.tzinfo)
-        sequence, number = invoice_number_allocate(restaurant=seller, year=issue_date.year)
+        _, issue_date, sequence, number = invoice_number_and_date_allocate(restaurant=seller, now=now)
         invoice = Invoice.objects.create(
             kind=Invoice.Kind.INVOICE,
             restaurant=seller,
@@ -358,7 +394,6 @@ def invoice_cancel(*, invoice: Invoice, now: datetime | None = None) -> Invoice:
     totals, so the two sum to zero in the books. The order can then be invoiced
     again (e.g. after the customer corrected the billing address).
     """
-    now = now or timezone.now()
     with transaction.atomic():
         orders = Order.objects.all()
         if LOCKING_ENABLED:
@@ -370,8 +405,7 @@ def invoice_cancel(*, invoice: Invoice, now: datetime | None = None) -> Invoice:
         if original.status == Invoice.Status.CANCELLED:
             raise ValidationError(f"Invoice {original.number} is already cancelled.")
 
-        issue_date = timezone.localdate(now, original.restaurant.tzinfo)
-        sequence, number = invoice_number_allocate(restaurant=original.restaurant, year=issue_date.year)
+        moment, issue_date, sequence, number = invoice_number_and_date_allocate(restaurant=original.restaurant, now=now)
         frozen = {
             name: getattr(original, name)
             for name in [f.name for f in Invoice._meta.fields]
@@ -412,7 +446,7 @@ def invoice_cancel(*, invoice: Invoice, now: datetime | None = None) -> Invoice:
             ]
         )
         original.status = Invoice.Status.CANCELLED
-        original.cancelled_at = now
+        original.cancelled_at = moment
         original.save(update_fields=["status", "cancelled_at"])
         _after_commit(document.pk)
     return document

@@ -6,18 +6,22 @@ Run with DATABASE_URL=postgres://... (skipped on SQLite, which has no row locks)
 import threading
 import urllib.error
 import urllib.request
+from datetime import UTC, date, datetime
 
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
+from django.utils import timezone
 
 from customers.tests.factories import CustomerFactory
 from invoices import services
 from invoices.models import Invoice, InvoiceNumberCounter
-from invoices.services import invoice_number_allocate
+from invoices.services import invoice_issue, invoice_number_allocate
 from invoices.tests.factories import paid_order
+from orders.models import Order
+from orders.tests.factories import RestaurantFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -152,3 +156,58 @@ def test_the_counter_lock_is_what_keeps_numbers_unique(restaurant_a, monkeypatch
         assert (numbers["first"], numbers["second"]) == (1, 2)
     else:
         assert numbers["first"] == numbers["second"] == 1  # the duplicate a missing lock produces
+
+
+@pytest.mark.parametrize("held", ["order", "counter"], ids=["waits-for-the-order", "waits-for-the-counter"])
+def test_an_invoice_that_waited_over_new_year_gets_the_new_years_number_and_date(monkeypatch, customer, held):
+    """A request starts at 23:59:59 on 31 December and waits for a lock into the new year.
+
+    Meanwhile another invoice is issued on 1 January and gets INV-2026-0001. If
+    the waiting request had read the clock before its wait, it would be dated
+    31 December and take INV-2025-…, although it was numbered after
+    INV-2026-0001. The held lock is either the order's row (a concurrent
+    request for the same order) or last year's counter (another invoice being
+    numbered at midnight).
+    """
+    berlin = RestaurantFactory(timezone="Europe/Berlin")
+    waiting_order = paid_order(customer=customer, restaurant=berlin)
+    other_order = paid_order(customer=customer, restaurant=berlin)
+    clock = {"now": datetime(2025, 12, 31, 22, 59, 59, tzinfo=UTC)}  # 23:59:59 in Berlin
+    monkeypatch.setattr(timezone, "now", lambda: clock["now"])
+    lock_held, release = threading.Event(), threading.Event()
+    issued: dict = {}
+
+    def hold_lock():
+        with transaction.atomic():
+            if held == "order":
+                Order.objects.select_for_update().get(pk=waiting_order.pk)
+            else:
+                invoice_number_allocate(restaurant=berlin, year=2025)  # INV-2025-0001, committed on release
+            lock_held.set()
+            release.wait(15)
+        connection.close()
+
+    def issue_waiting():
+        lock_held.wait(15)
+        issued["waiting"] = invoice_issue(order=waiting_order, customer=customer)
+        connection.close()
+
+    threads = [threading.Thread(target=hold_lock), threading.Thread(target=issue_waiting)]
+    for thread in threads:
+        thread.start()
+    lock_held.wait(15)
+    assert _wait_for_a_lock_wait()
+    clock["now"] = datetime(2025, 12, 31, 23, 0, 5, tzinfo=UTC)  # 00:00:05 on 1 January 2026 in Berlin
+    first_of_2026 = invoice_issue(order=other_order, customer=customer)
+    release.set()
+    for thread in threads:
+        thread.join(30)
+
+    waiting = issued["waiting"]
+    assert (first_of_2026.number, first_of_2026.issue_date) == ("INV-2026-0001", date(2026, 1, 1))
+    assert (waiting.number, waiting.issue_date) == ("INV-2026-0002", date(2026, 1, 1))
+    # Over the whole sequence, a higher number never carries an earlier date.
+    dates = list(
+        Invoice.objects.filter(restaurant=berlin, year=2026).order_by("sequence").values_list("issue_date", flat=True)
+    )
+    assert dates == sorted(dates)
