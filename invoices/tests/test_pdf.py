@@ -84,6 +84,50 @@ def test_pdf_embeds_the_shipped_fonts_only(unicode_invoice):
     assert any(name.endswith("-Bold") for name in fonts), "the shipped bold face must be used, not a synthesized one"
 
 
+@pytest.fixture
+def cjk_invoice(django_capture_on_commit_callbacks):
+    restaurant = RestaurantFactory(
+        name="東京ラーメン",
+        legal_name="東京ラーメン株式会社",
+        street="渋谷区道玄坂1-2-3",
+        postal_code="150-0043",
+        city="東京",
+        country="JP",
+        vat_id="T1234567890123",
+        currency="JPY",
+        timezone="Asia/Tokyo",
+    )
+    customer = CustomerFactory(full_name="山田太郎", business_name="김민준 상사", city="大阪", country="JP")
+    order = paid_order(
+        customer=customer, restaurant=restaurant, currency="JPY", lines=((2, 980, "10.00"), (1, 1200, "8.00"))
+    )
+    line = order.lines.first()
+    line.name = "味噌ラーメン"
+    line.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice = invoice_issue(order=order, customer=customer)
+    invoice.refresh_from_db()
+    return invoice
+
+
+def embedded_fonts(reader: PdfReader) -> set[str]:
+    return {str(font.get_object()["/BaseFont"]) for font in reader.pages[0]["/Resources"]["/Font"].values()}
+
+
+def test_chinese_japanese_and_korean_names_are_printed_with_the_shipped_fallback_font(cjk_invoice):
+    reader = PdfReader(io.BytesIO(invoice_storage().open(cjk_invoice.pdf_path).read()))
+    text = reader.pages[0].extract_text()
+    for name in ["山田太郎", "김민준 상사", "大阪", "東京ラーメン株式会社", "渋谷区道玄坂1-2-3", "味噌ラーメン"]:
+        assert name in text
+    assert f"{cjk_invoice.number} · Page 1 of 1" in text
+    fonts = embedded_fonts(reader)
+    # Latin text stays in DejaVu; CJK comes from the shipped fallback, never from a system font.
+    assert any(name.endswith("+Invoice-Sans") for name in fonts), fonts
+    assert any(name.endswith("+Invoice-Sans-Fallback") for name in fonts), fonts
+    shipped = ("+Invoice-Sans", "+Invoice-Sans-Bold", "+Invoice-Sans-Fallback", "+Invoice-Sans-Fallback-Bold")
+    assert all(name.endswith(shipped) for name in fonts), fonts
+
+
 def test_missing_file_is_rendered_again_on_download(unicode_invoice):
     storage = invoice_storage()
     storage.delete(unicode_invoice.pdf_path)
