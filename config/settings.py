@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     # Customer accounts
     "allauth",
     "allauth.account",
+    # Lists each customer login's session, so turning MFA on can end the others.
+    "allauth.usersessions",
     # One-time passwords (customers and staff)
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -55,6 +55,24 @@ def customer_profile_update(*, customer: Customer, data: dict) -> Customer:
     return customer
 
 
+def customer_sessions_end_others(*, user, current_session_key: str | None) -> int:
+    """End every signed-in session of ``user`` except the current one; returns how many.
+
+    Used when the account gets stronger protection (MFA turned on), so a
+    session left open elsewhere must sign in again. Sessions are found through
+    allauth.usersessions, which records each customer login; a session it does
+    not know (opened before it was installed, or by the staff login) is still
+    refused by ``customers.access.portal_customer`` because it is not OTP-verified.
+    Deleting through the session store removes the row and the cached copy alike.
+    """
+    from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
+    from allauth.usersessions.models import UserSession
+
+    others = list(UserSession.objects.filter(user=user).exclude(session_key=current_session_key or ""))
+    get_usersessions_adapter().end_sessions(others)
+    return len(others)
+
+
 class ResendResult(enum.StrEnum):
     SENT = "sent"
     WOULD_SEND = "would send (dry run)"

@@ -20,6 +20,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -50,6 +51,11 @@ def mfa_is_enabled(*, user) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def mfa_enabled_expression(user_field: str) -> Exists:
+    """:func:`mfa_is_enabled` as a query expression on ``user_field``, to read it with the row that needs it."""
+    return Exists(TOTPDevice.objects.filter(user=OuterRef(user_field), confirmed=True))
 
 
 def mfa_status(*, user) -> MFAStatus:

@@ -18,6 +18,7 @@ from customers.decorators import customer_required
 from customers.mfa import services
 from customers.mfa.forms import DisableForm, RegenerateForm, SetupConfirmForm, VerifyForm
 from customers.mfa.stages import STAGE_KEY
+from customers.services import customer_sessions_end_others
 from orders.qr import qr_svg
 
 # Brute force: django-otp's back-off (1, 2, 4, ... s per device) plus these
@@ -94,8 +95,10 @@ def setup(request):
         except services.MFACodeError as error:
             form.add_error("code", str(error))
         else:
-            # This session just proved the second factor.
+            # This session just proved the second factor; sessions elsewhere have
+            # not, so they end (and would be refused by the portal anyway).
             django_otp.login(request, device)
+            customer_sessions_end_others(user=user, current_session_key=request.session.session_key)
             request.session[NEW_CODES_SESSION_KEY] = codes
             messages.success(request, "Two-factor authentication is on.")
             return redirect("customers:mfa_backup_codes_new")

@@ -22,3 +22,14 @@ def last_mail_to(address: str):
     matching = [m for m in mail.outbox if address in m.to]
     assert matching, f"no mail to {address}"
     return matching[-1]
+
+
+def code_for(device, *, steps_ahead: int = 0) -> str:
+    """The real TOTP code of ``device`` (from its secret), optionally for a later time step."""
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=steps_ahead):06d}"
+
+
+def is_logged_in(client) -> bool:
+    return "_auth_user_id" in client.session

@@ -71,6 +71,16 @@ def mfa_customer(customer):
     return customer
 
 
+@pytest.fixture
+def mfa_client(client, mfa_customer):
+    """A session of the MFA persona that passed both steps (like force_login: no code spent)."""
+    client.force_login(mfa_customer.user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = mfa_customer.device.persistent_id
+    session.save()
+    return client
+
+
 # --- Set-up -------------------------------------------------------------------------------
 def test_setup_page_shows_inline_qr_and_grouped_secret(customer_client, customer):
     response = customer_client.get(SETUP_URL)
@@ -136,9 +146,9 @@ def test_setup_with_valid_code_enables_mfa_shows_backup_codes_once_and_mails(
     assert messages[0]["To"] == customer.user.email
 
 
-def test_setup_when_already_enabled_redirects(customer_client, mfa_customer):
-    response = customer_client.get(SETUP_URL)
-    assert response.status_code == 302
+def test_setup_when_already_enabled_redirects(mfa_client, mfa_customer):
+    response = mfa_client.get(SETUP_URL)
+    assert response.status_code == 302 and response["Location"] == DASHBOARD_URL
     assert TOTPDevice.objects.filter(user=mfa_customer.user).count() == 1
 
 
@@ -359,13 +369,13 @@ def test_rate_limit_per_ip_across_accounts(client, db):
 
 # --- Backup codes ------------------------------------------------------------------------------
 def test_regenerate_with_password_replaces_codes_at_once_and_mails(
-    customer_client, mfa_customer, smtp_server, django_capture_on_commit_callbacks
+    mfa_client, mfa_customer, smtp_server, django_capture_on_commit_callbacks
 ):
     old = mfa_customer.codes
     with django_capture_on_commit_callbacks(execute=True):
-        response = customer_client.post(BACKUP_URL, {"password": DEFAULT_PASSWORD})
+        response = mfa_client.post(BACKUP_URL, {"password": DEFAULT_PASSWORD})
     assert response.status_code == 302
-    new_page = customer_client.get(response["Location"]).content.decode()
+    new_page = mfa_client.get(response["Location"]).content.decode()
     new = re.findall(r"<li>([a-z2-7]{4}-[a-z2-7]{4})</li>", new_page)
     assert len(new) == 10 and not set(new) & set(old)
     with pytest.raises(services.MFACodeError):
@@ -374,47 +384,45 @@ def test_regenerate_with_password_replaces_codes_at_once_and_mails(
     assert [m["Subject"] for m in smtp_server.wait_for(1)] == ["New backup codes made"]
 
 
-def test_regenerate_with_fresh_code_instead_of_password(customer_client, mfa_customer):
-    response = customer_client.post(BACKUP_URL, {"code": code_for(mfa_customer.device, steps_ahead=1)})
+def test_regenerate_with_fresh_code_instead_of_password(mfa_client, mfa_customer):
+    response = mfa_client.post(BACKUP_URL, {"code": code_for(mfa_customer.device, steps_ahead=1)})
     assert response.status_code == 302
     assert not StaticToken.objects.filter(device__user=mfa_customer.user, token=mfa_customer.codes[0].replace("-", ""))
 
 
-def test_regenerate_with_wrong_password_changes_nothing(customer_client, mfa_customer):
+def test_regenerate_with_wrong_password_changes_nothing(mfa_client, mfa_customer):
     before = set(StaticToken.objects.filter(device__user=mfa_customer.user).values_list("token", flat=True))
-    response = customer_client.post(BACKUP_URL, {"password": "not my password"})
+    response = mfa_client.post(BACKUP_URL, {"password": "not my password"})
     assert response.status_code == 200
     assert "password is not correct" in response.content.decode()
     after = set(StaticToken.objects.filter(device__user=mfa_customer.user).values_list("token", flat=True))
     assert before == after
-    empty = customer_client.post(BACKUP_URL, {})
+    empty = mfa_client.post(BACKUP_URL, {})
     assert "Enter your password or a current code" in empty.content.decode()
 
 
-def test_backup_codes_page_shows_age_and_remaining(customer_client, mfa_customer):
+def test_backup_codes_page_shows_age_and_remaining(mfa_client, mfa_customer):
     services.mfa_code_verify(user=mfa_customer.user, code=mfa_customer.codes[0])
-    html = customer_client.get(BACKUP_URL).content.decode()
+    html = mfa_client.get(BACKUP_URL).content.decode()
     assert "<strong>9</strong> of 10 unused" in html
 
 
 # --- Disabling ------------------------------------------------------------------------------------
-def test_disable_needs_password_and_code(
-    customer_client, mfa_customer, smtp_server, django_capture_on_commit_callbacks
-):
+def test_disable_needs_password_and_code(mfa_client, mfa_customer, smtp_server, django_capture_on_commit_callbacks):
     user = mfa_customer.user
     code = code_for(mfa_customer.device, steps_ahead=1)
     # Right code, wrong password: refused, and the code is not spent.
-    response = customer_client.post(DISABLE_URL, {"password": "wrong password", "code": code})
+    response = mfa_client.post(DISABLE_URL, {"password": "wrong password", "code": code})
     assert response.status_code == 200 and services.mfa_is_enabled(user=user)
     # Right password, wrong code: refused.
-    response = customer_client.post(DISABLE_URL, {"password": DEFAULT_PASSWORD, "code": "123456x"})
+    response = mfa_client.post(DISABLE_URL, {"password": DEFAULT_PASSWORD, "code": "123456x"})
     assert response.status_code == 200 and services.mfa_is_enabled(user=user)
     # Password alone: refused by the form.
-    response = customer_client.post(DISABLE_URL, {"password": DEFAULT_PASSWORD})
+    response = mfa_client.post(DISABLE_URL, {"password": DEFAULT_PASSWORD})
     assert response.status_code == 200 and services.mfa_is_enabled(user=user)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = customer_client.post(DISABLE_URL, {"password": DEFAULT_PASSWORD, "code": code})
+        response = mfa_client.post(DISABLE_URL, {"password": DEFAULT_PASSWORD, "code": code})
     assert response.status_code == 302
     assert not services.mfa_is_enabled(user=user)
     assert not TOTPDevice.objects.filter(user=user).exists()
@@ -422,8 +430,8 @@ def test_disable_needs_password_and_code(
     assert [m["Subject"] for m in smtp_server.wait_for(1)] == ["Two-factor authentication turned off"]
 
 
-def test_disable_accepts_a_backup_code(customer_client, mfa_customer):
-    response = customer_client.post(DISABLE_URL, {"password": DEFAULT_PASSWORD, "code": mfa_customer.codes[4]})
+def test_disable_accepts_a_backup_code(mfa_client, mfa_customer):
+    response = mfa_client.post(DISABLE_URL, {"password": DEFAULT_PASSWORD, "code": mfa_customer.codes[4]})
     assert response.status_code == 302
     assert not services.mfa_is_enabled(user=mfa_customer.user)
 
