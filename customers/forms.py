@@ -7,6 +7,7 @@ from allauth.account.internal.flows.login import perform_login
 from allauth.account.internal.userkit import filter_users_by_email
 from allauth.account.models import EmailAddress, Login
 from django import forms
+from django.contrib.auth.hashers import make_password
 
 from customers.countries import COUNTRIES
 from customers.models import Customer
@@ -49,6 +50,9 @@ class RegisterForm(SignupForm):
 
     def try_save(self, request):
         if self.account_already_exists:
+            # A new account costs one password hash (Argon2, tens of ms); hash
+            # here too, so the answer for a known address takes as long.
+            make_password(self.cleaned_data["password1"])
             login = Login(
                 user=None,
                 email=self.cleaned_data["email"],

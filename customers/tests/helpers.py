@@ -1,5 +1,6 @@
 import re
 
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
 
 LINK_RE = re.compile(r"https?://[^\s\"<>]+")
@@ -33,3 +34,14 @@ def code_for(device, *, steps_ahead: int = 0) -> str:
 
 def is_logged_in(client) -> bool:
     return "_auth_user_id" in client.session
+
+
+class CountingPasswordHasher(MD5PasswordHasher):
+    """A real hasher that counts how often it hashes (``PASSWORD_HASHERS`` in a test)."""
+
+    algorithm = "counting_md5"
+    calls = 0
+
+    def encode(self, password, salt):
+        type(self).calls += 1
+        return super().encode(password, salt)
