@@ -88,7 +88,10 @@ def _address_key(email: str):
 
 
 def customer_verification_resend(*, request, email: str, dry_run: bool = False) -> ResendResult:
-    """Send a fresh verification link to ``email`` if it is an unverified address.
+    """Send a fresh verification link to ``email`` if it is a customer's unverified address.
+
+    Addresses of accounts without a Customer profile (restaurant staff) count
+    as unknown: they never registered here, so nothing is sent to them.
 
     The per-address hourly limit is counted before the database is looked at,
     so a caller may reveal LIMITED to the requester without telling whether
@@ -110,7 +113,10 @@ def customer_verification_resend(*, request, email: str, dry_run: bool = False) 
     if usage and (usage["count"] >= usage["limit"] if dry_run else usage["should_limit"]):
         return ResendResult.LIMITED
     address = (
-        EmailAddress.objects.filter(email__iexact=email).select_related("user").order_by("verified", "-pk").first()
+        EmailAddress.objects.filter(email__iexact=email, user__customer__isnull=False)
+        .select_related("user")
+        .order_by("verified", "-pk")
+        .first()
     )
     if address is None:
         return ResendResult.UNKNOWN

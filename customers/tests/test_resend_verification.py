@@ -2,7 +2,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 
-from customers.tests.factories import CustomerFactory
+from customers.tests.factories import CustomerFactory, StaffFactory
 from customers.tests.helpers import link_from_mail, path_of
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +55,13 @@ def test_invalid_address_re_renders_with_a_message(client):
     response = client.post(RESEND, {"email": "nope"})
     assert response.status_code == 200
     assert "Enter a valid email address." in response.content.decode()
+
+
+def test_a_staff_address_gets_no_mail_and_the_same_answer(client):
+    """Staff never registered here: their unverified address is treated as unknown."""
+    staff = StaffFactory()
+    EmailAddress.objects.create(user=staff, email=staff.email, verified=False, primary=True)
+    response = client.post(RESEND, {"email": staff.email}, follow=True)
+    assert response.redirect_chain == [(RESEND, 302)]
+    assert f"If {staff.email} belongs to an account that still needs verifying" in response.content.decode()
+    assert mail.outbox == []

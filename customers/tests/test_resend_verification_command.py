@@ -103,3 +103,11 @@ def test_users_without_customer_profile_are_not_selected():
     user.save()
     EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
     assert "nothing to do" in run("--older-than", "1")
+
+
+def test_one_staff_address_is_reported_unknown_and_gets_no_mail():
+    staff = StaffFactory()
+    EmailAddress.objects.create(user=staff, email=staff.email, verified=False, primary=True)
+    output = run("--email", staff.email)
+    assert f"{staff.email}: no such address" in output
+    assert mail.outbox == []
