@@ -20,6 +20,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import path, reverse
+from django.utils.crypto import salted_hmac
 from django.utils.decorators import method_decorator
 from django_ratelimit.decorators import ratelimit
 from two_factor import views as tf
@@ -28,7 +29,23 @@ from two_factor.utils import default_device
 
 from customers.mfa.sessions import staff_session_mark
 
+# Password-step guesses: per client IP (any step's POSTs), and per account
+# (the submitted email, whatever the IP) so a botnet cannot spread its guesses.
 LOGIN_RATE = "20/10m"
+ACCOUNT_LOGIN_RATE = "10/10m"
+_USERNAME_FIELD = f"{tf.LoginView.AUTH_STEP}-username"
+
+
+def _submitted_account(group, request) -> str:
+    """The email of the password step, normalised and keyed by an HMAC: never stored or logged in clear."""
+    email = (request.POST.get(_USERNAME_FIELD) or "").strip().lower()
+    return salted_hmac("customers.mfa.staff.login-account", email).hexdigest()
+
+
+def _account_rate(group, request) -> str | None:
+    # Only the password step names an account; the code steps (throttled by
+    # django-otp and the IP limit) must not all share one empty-email bucket.
+    return ACCOUNT_LOGIN_RATE if (request.POST.get(_USERNAME_FIELD) or "").strip() else None
 
 
 class StaffAuthenticationForm(AdminAuthenticationForm):
@@ -36,6 +53,12 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
 
 
 @method_decorator(ratelimit(key="ip", rate=LOGIN_RATE, method="POST", block=True), name="dispatch")
+@method_decorator(
+    ratelimit(
+        group="customers.staff-login-account", key=_submitted_account, rate=_account_rate, method="POST", block=True
+    ),
+    name="dispatch",
+)
 class StaffLoginView(tf.LoginView):
     form_list = (
         (tf.LoginView.AUTH_STEP, StaffAuthenticationForm),

@@ -28,8 +28,8 @@ def code_for(device, *, steps_ahead: int = 0) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=steps_ahead):06d}"
 
 
-def password_step(client, user, password=DEFAULT_PASSWORD):
-    return client.post(STAFF_LOGIN, {STEP: "auth", "auth-username": user.email, "auth-password": password})
+def password_step(client, user, password=DEFAULT_PASSWORD, **extra):
+    return client.post(STAFF_LOGIN, {STEP: "auth", "auth-username": user.email, "auth-password": password}, **extra)
 
 
 def token_step(client, code):
@@ -159,10 +159,66 @@ def test_staff_pages_are_not_for_customers(customer_client):
     assert not TOTPDevice.objects.exists()
 
 
-def test_staff_login_is_rate_limited_per_ip(client, staff_a):
-    for _ in range(20):
-        password_step(client, staff_a, password="wrong password")
-    assert password_step(client, staff_a).status_code == 429
+def assert_429(response):
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+
+
+def test_staff_login_is_rate_limited_per_ip(client, staff_a, settings):
+    settings.STAFF_REQUIRE_MFA = False
+    # Guesses spread over 20 addresses (none reaches its own limit) from one IP.
+    for n in range(20):
+        response = client.post(
+            STAFF_LOGIN, {STEP: "auth", "auth-username": f"guess{n}@example.com", "auth-password": "wrong"}
+        )
+        assert response.status_code == 200
+    assert_429(password_step(client, staff_a))
+
+
+def test_staff_login_is_rate_limited_per_account_whatever_the_ip(client, staff_a, staff_b, settings):
+    settings.STAFF_REQUIRE_MFA = False
+    # Ten wrong passwords from ten addresses, with the email written differently each time.
+    for n in range(10):
+        email = f"  {staff_a.email.upper()} " if n % 2 else staff_a.email
+        response = client.post(
+            STAFF_LOGIN,
+            {STEP: "auth", "auth-username": email, "auth-password": "wrong"},
+            REMOTE_ADDR=f"10.1.0.{n}",
+        )
+        assert response.status_code == 200
+    # Even the right password from a fresh address is refused now...
+    assert_429(password_step(client, staff_a, REMOTE_ADDR="10.2.0.1"))
+    assert not is_logged_in(client)
+    # ...while another member signs in from the same address as usual.
+    response = password_step(client, staff_b, REMOTE_ADDR="10.2.0.1")
+    assert response.status_code == 302 and is_logged_in(client)
+
+
+def test_code_steps_do_not_share_one_account_bucket(client, staff_a, settings):
+    """The code steps carry no email; they must not all count against one empty-email key."""
+    from django.test import Client
+
+    settings.STAFF_REQUIRE_MFA = True
+    device = staff_device(staff_a)
+    stranger = Client()
+    for n in range(12):
+        stranger.post(STAFF_LOGIN, {STEP: "token", "token-otp_token": "000000"}, REMOTE_ADDR=f"10.3.0.{n}")
+    password_step(client, staff_a)
+    response = token_step(client, code_for(device))
+    assert response.status_code == 302 and is_logged_in(client)
+
+
+def test_the_account_key_is_normalised_and_never_the_address_in_clear(rf):
+    from customers.mfa.staff import _submitted_account
+
+    keys = {
+        _submitted_account("g", rf.post(STAFF_LOGIN, {"auth-username": email}))
+        for email in ("Staff@Example.com", " staff@example.com ", "STAFF@EXAMPLE.COM")
+    }
+    assert len(keys) == 1
+    (key,) = keys
+    assert "staff" not in key.lower() and "example" not in key.lower()
+    assert key != _submitted_account("g", rf.post(STAFF_LOGIN, {"auth-username": "other@example.com"}))
 
 
 def test_customer_mfa_device_also_guards_that_staff_members_admin_login(client, staff_a, settings):
