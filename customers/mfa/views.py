@@ -39,6 +39,7 @@ def _portal_home() -> str:
 
 
 # --- The login step ------------------------------------------------------------------------
+@never_cache
 @sensitive_post_parameters("code")
 @login_stage_required(stage=STAGE_KEY, redirect_urlname="account_login")
 @ratelimit(key="ip", rate=IP_RATE, method="POST", block=True)

@@ -261,6 +261,13 @@ def test_backup_code_is_not_counted_as_a_failed_totp_attempt(mfa_customer, setti
     assert StaticDevice.objects.get(user=mfa_customer.user).throttling_failure_count == 1
 
 
+def test_code_step_is_never_cached(client, mfa_customer):
+    password_step(client, mfa_customer.user)
+    for response in (client.get(VERIFY_URL), client.post(VERIFY_URL, {"code": "000000"})):
+        assert response.status_code == 200
+        assert {"no-cache", "no-store", "private"} <= {part.strip() for part in response["Cache-Control"].split(",")}
+
+
 def test_verify_without_pending_login_goes_to_login(client, db):
     response = client.get(VERIFY_URL)
     assert response.status_code == 302 and response["Location"] == LOGIN_URL
