@@ -230,8 +230,16 @@ if SMTP_HOST:
     EMAIL_PORT = env_int("SMTP_PORT", 587)
     EMAIL_HOST_USER = env_str("SMTP_USER")
     EMAIL_HOST_PASSWORD = env_str("SMTP_PASSWORD")
-    EMAIL_USE_TLS = env_bool("SMTP_USE_TLS", EMAIL_PORT == 587)
-    EMAIL_USE_SSL = env_bool("SMTP_USE_SSL", EMAIL_PORT == 465)
+    # STARTTLS by default on 587, implicit TLS on 465; turning one on explicitly
+    # drops the other's port default, so only setting both to 1 is an error.
+    EMAIL_USE_TLS = env_bool("SMTP_USE_TLS", EMAIL_PORT == 587 and not env_bool("SMTP_USE_SSL", False))
+    EMAIL_USE_SSL = env_bool("SMTP_USE_SSL", EMAIL_PORT == 465 and not EMAIL_USE_TLS)
+    if EMAIL_USE_TLS and EMAIL_USE_SSL:
+        # Django's SMTP backend would only refuse this when the first mail goes out.
+        raise ImproperlyConfigured(
+            "SMTP_USE_TLS (STARTTLS, usually port 587) and SMTP_USE_SSL (implicit TLS, usually port 465) "
+            "exclude each other; set at most one of them to 1"
+        )
     EMAIL_TIMEOUT = env_int("SMTP_TIMEOUT", 10)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -289,6 +297,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # No script reads the CSRF cookie (forms carry the token), so scripts need not see it.
+    CSRF_COOKIE_HTTPONLY = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
