@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from customers.access import portal_customer
 from orders.forms import OrderForm, qty_field_name
 from orders.menu_cache import menu_html
 from orders.models import Order
@@ -37,9 +38,9 @@ def guest_page(view):
 
 
 def _current_customer(request):
-    if request.user.is_authenticated:
-        return getattr(request.user, "customer", None)
-    return None
+    # The portal's own rule (customers.access): a staff (admin) sign-in, or an
+    # MFA account whose session skipped the second factor, orders as a guest.
+    return portal_customer(request)
 
 
 def _account_links(next_path: str) -> dict[str, str]:

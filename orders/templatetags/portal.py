@@ -4,6 +4,7 @@ from django import template
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.translation import get_language
 
+from customers.access import portal_customer
 from orders.selectors import session_guest_orders
 from orders.views import GUEST_ORDERS_SESSION_KEY
 
@@ -17,9 +18,12 @@ def session_claim_orders(context) -> list:
     Costs no query unless the session remembers guest orders.
     """
     request = context.get("request")
-    if request is None or not request.user.is_authenticated or getattr(request.user, "customer", None) is None:
+    if request is None or not request.user.is_authenticated:
         return []
-    return session_guest_orders(order_ids=request.session.get(GUEST_ORDERS_SESSION_KEY, []))
+    order_ids = request.session.get(GUEST_ORDERS_SESSION_KEY)
+    if not order_ids or portal_customer(request) is None:
+        return []
+    return session_guest_orders(order_ids=order_ids)
 
 
 class LocalDateTimeFormat:

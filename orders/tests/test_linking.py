@@ -97,3 +97,34 @@ def test_menu_page_of_a_logged_in_customer_stays_within_a_few_queries(
     # session, user, customer, table, categories, items
     with django_assert_max_num_queries(6):
         assert client.get(table.get_absolute_url()).status_code == 200
+
+
+def test_an_admin_sign_in_does_not_order_as_the_customer(client, customer, table, soup):
+    # A staff member who also has a customer profile, signed in through the
+    # admin login (which skips the customer's MFA and idle timeout).
+    from customers.mfa.sessions import STAFF_SESSION_KEY
+
+    client.force_login(customer.user)
+    session = client.session
+    session[STAFF_SESSION_KEY] = True
+    session[GUEST_ORDERS_SESSION_KEY] = []
+    session.save()
+    assert 'data-testid="identity"' not in client.get(table.get_absolute_url()).content.decode()
+    assert place(client, table, soup).status_code == 302
+    assert Order.objects.get().customer is None
+
+
+def test_an_mfa_account_orders_as_itself_only_after_the_second_factor(client, customer, table, soup):
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=customer.user, name="phone", confirmed=True)
+    client.force_login(customer.user)  # password only: the second factor never happened
+    place(client, table, soup)
+    assert Order.objects.get().customer is None
+
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    place(client, table, soup)
+    assert Order.objects.order_by("-pk").first().customer == customer
