@@ -496,7 +496,7 @@ def invoice_pdf_store(*, invoice: Invoice) -> bytes:
 
 def _pdf_complete(data: bytes) -> bool:
     # A PDF starts with its header and ends with %%EOF; a cut-off write does not.
-    return data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    return data.startswith(b"%PDF-") and data[-64:].rstrip().endswith(b"%%EOF")
 
 
 def invoice_pdf_bytes(*, invoice: Invoice) -> bytes:
