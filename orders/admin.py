@@ -218,6 +218,13 @@ class OrderAdmin(RestaurantScopedAdmin):
     ]
     fields = readonly_fields
 
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        if not request.user.is_superuser and restaurants_of(request.user).count() <= 1:
+            # One restaurant: the column would repeat its name on every row.
+            return [column for column in columns if column != "restaurant"]
+        return columns
+
     def has_add_permission(self, request):
         return False  # orders come from the tables
 

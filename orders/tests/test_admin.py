@@ -38,7 +38,7 @@ def change(obj):
 def test_staff_lists_show_only_their_restaurant(client, staff_a, data, model):
     client.force_login(staff_a)
     html = page_text(client.get(changelist(model)))
-    assert "Restaurant A" in html or "A1" in html or "Dish of A" in html
+    assert "Restaurant A" in html or "A1" in html or "A2" in html or "Dish of A" in html
     assert "Restaurant B" not in html
     assert "B1" not in html and "Dish of B" not in html and "B2" not in html
 
@@ -228,3 +228,10 @@ def test_menu_categories_are_isolated_too(client, staff_a, restaurant_b):
     client.force_login(staff_a)
     assert "Secret category of B" not in client.get(changelist("menucategory")).content.decode()
     assert client.get(change(category_b)).status_code == 302
+
+
+def test_order_list_names_the_restaurant_only_for_staff_of_several(client, staff_a, superuser, data):
+    client.force_login(staff_a)
+    assert 'class="field-restaurant' not in client.get(changelist("order")).content.decode()
+    client.force_login(superuser)
+    assert 'class="field-restaurant' in client.get(changelist("order")).content.decode()
