@@ -235,7 +235,7 @@ def test_customer_mfa_device_also_guards_that_staff_members_admin_login(client, 
 
 def test_seed_demo_staff_can_sign_in_to_the_demo_admin(client, db, settings):
     settings.STAFF_REQUIRE_MFA = False
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
     response = client.post(
         STAFF_LOGIN, {STEP: "auth", "auth-username": "staff@demo.example", "auth-password": "demo-staff-2026"}
     )

@@ -1,6 +1,7 @@
 from io import StringIO
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 
 from customers.models import User
 from orders.models import MenuItem, Restaurant, Table
@@ -8,9 +9,9 @@ from orders.models import MenuItem, Restaurant, Table
 
 def test_seed_demo_is_idempotent_and_prints_urls_and_logins(db):
     first = StringIO()
-    call_command("seed_demo", stdout=first)
+    call_command("seed_demo", force=True, stdout=first)
     counts = (Restaurant.objects.count(), Table.objects.count(), MenuItem.objects.count(), User.objects.count())
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", force=True, stdout=StringIO())
     assert counts == (Restaurant.objects.count(), Table.objects.count(), MenuItem.objects.count(), User.objects.count())
     assert counts[:2] == (1, 5)
 
@@ -24,3 +25,23 @@ def test_seed_demo_is_idempotent_and_prints_urls_and_logins(db):
     for table in Table.objects.all():
         assert table.public_url in output
     assert "staff@demo.example" in output and "guest@demo.example" in output
+
+
+def test_seed_demo_refuses_a_production_configuration(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG=1"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()
+
+
+def test_seed_demo_resets_the_printed_passwords(db, settings):
+    from orders.management.commands.seed_demo import DEMO_PASSWORD_STAFF
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    staff = User.objects.get(email="staff@demo.example")
+    staff.set_password("changed-by-someone-1")
+    staff.save()
+    call_command("seed_demo", stdout=StringIO())
+    staff.refresh_from_db()
+    assert staff.check_password(DEMO_PASSWORD_STAFF)

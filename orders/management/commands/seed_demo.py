@@ -3,7 +3,7 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from customers.models import Customer, User
@@ -58,8 +58,22 @@ DEMO_PASSWORD_CUSTOMER = "demo-guest-2026"  # noqa: S105 - public demo login
 class Command(BaseCommand):
     help = "Create (or update) demo data: a restaurant, 5 tables, a menu, staff and customer logins. Idempotent."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="run even with DEBUG=0 (a throwaway staging server); never on a real restaurant's data",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            # The demo logins' passwords are published in the README: on a live
+            # server they would be a superuser anyone can sign in as.
+            raise CommandError(
+                "seed_demo creates logins whose passwords are public (a superuser among them); "
+                "it runs only with DEBUG=1. On a throwaway server, pass --force."
+            )
         ensure_staff_group()
         restaurant, _ = Restaurant.objects.update_or_create(
             name="Café Müller & Søn",
@@ -130,8 +144,9 @@ class Command(BaseCommand):
         )
 
     def _user(self, email, password, **flags):
-        user, created = User.objects.get_or_create(email=email, defaults=flags)
-        if created:
+        user, _ = User.objects.get_or_create(email=email, defaults=flags)
+        if not user.check_password(password):
+            # Reset on every run, so the logins printed below always work.
             user.set_password(password)
-            user.save()
+            user.save(update_fields=["password"])
         return user
