@@ -17,7 +17,7 @@ Guarantees:
 import logging
 import string
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -534,6 +534,31 @@ def invoice_email_send(*, invoice: Invoice) -> bool:
             status=Invoice.Status.SENT, sent_at=timezone.now()
         )
     return sent
+
+
+def invoices_undelivered(*, older_than: timedelta):
+    """Issued documents whose "ready" mail never went out (SMTP down at the time), oldest first.
+
+    ``older_than`` leaves alone the ones a request is still delivering.
+    """
+    return (
+        Invoice.objects.filter(
+            status=Invoice.Status.DRAFT, customer__isnull=False, created_at__lt=timezone.now() - older_than
+        )
+        .select_related("customer__user")
+        .order_by("created_at", "pk")
+    )
+
+
+def invoice_deliver(*, invoice: Invoice) -> bool:
+    """Second try of the after-commit work: the PDF if it is missing, then the mail; True if sent."""
+    if not invoice.pdf_path:
+        try:
+            invoice_pdf_store(invoice=invoice)
+        except Exception:
+            # The mail only links to the portal, whose download renders again.
+            logger.exception("Invoice %s: PDF rendering failed again", invoice.number)
+    return invoice_email_send(invoice=invoice)
 
 
 def _after_commit(invoice_id: int) -> None:

@@ -80,3 +80,39 @@ def test_cancellation_document_is_mailed_too(customer, mailoutbox, django_captur
     assert mailoutbox[1].subject.startswith(f"Cancellation {cancellation.number} for your invoice")
     assert f"has cancelled invoice {invoice.number}" in mailoutbox[1].body
     assert "−€41.87" in mailoutbox[1].body
+
+
+def test_mails_that_failed_are_sent_by_the_pending_command_once_smtp_is_back(
+    customer, settings, smtp_server, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    working_port = settings.EMAIL_PORT
+    settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = free_port(), 2  # the mail server is down
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice = invoice_issue(order=paid_order(customer=customer), customer=customer)
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.DRAFT and smtp_server.messages == []
+
+    settings.EMAIL_PORT = working_port  # back up
+    out = StringIO()
+    call_command("invoices_send_pending", stdout=out)
+    assert "No unsent invoice mails." in out.getvalue()  # too fresh: a request may still be sending it
+
+    Invoice.objects.filter(pk=invoice.pk).update(created_at=timezone.now() - timedelta(minutes=20))
+    call_command("invoices_send_pending", "--dry-run", stdout=(dry := StringIO()))
+    assert f"would send {invoice.number}" in dry.getvalue() and smtp_server.messages == []
+
+    call_command("invoices_send_pending", stdout=(out := StringIO()))
+    assert f"sent {invoice.number}" in out.getvalue()
+    (message,) = smtp_server.wait_for(1)
+    assert message["Subject"].startswith(f"Your invoice {invoice.number}")
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.SENT
+
+    call_command("invoices_send_pending", stdout=(again := StringIO()))
+    assert "No unsent invoice mails." in again.getvalue()
