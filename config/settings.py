@@ -273,13 +273,39 @@ STORAGES = {
     },
     # Invoice PDFs (tax records with personal data): a storage of their own that
     # has no public URL; files are only streamed by the owner-checked download
-    # view. For S3 swap in e.g. {"BACKEND": "storages.backends.s3.S3Storage",
-    # "OPTIONS": {"bucket_name": ..., "default_acl": "private", "location": "invoices"}}.
+    # view. INVOICE_STORAGE=s3 (below) moves them to S3-compatible object storage.
     "invoices": {
         "BACKEND": "invoices.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": str(MEDIA_ROOT)},
     },
 }
+
+INVOICE_STORAGE = env_str("INVOICE_STORAGE", "filesystem").lower()
+if INVOICE_STORAGE == "s3":
+    # Several app servers need one place for the PDFs: a private bucket (AWS S3,
+    # MinIO, Ceph, Hetzner, ...) through django-storages. Objects are private and
+    # never linked: the app streams them after its owner check.
+    if not env_str("INVOICE_S3_BUCKET"):
+        raise ImproperlyConfigured("INVOICE_STORAGE=s3 needs INVOICE_S3_BUCKET")
+    STORAGES["invoices"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("INVOICE_S3_BUCKET"),
+            "location": env_str("INVOICE_S3_PREFIX", "invoices"),
+            "endpoint_url": env_str("INVOICE_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("INVOICE_S3_REGION") or None,
+            # Unset keys: boto3's own chain (instance role, AWS_* variables).
+            "access_key": env_str("INVOICE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("INVOICE_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            # A PDF is a rendering of frozen data: a second rendering replaces the
+            # first under the same name instead of piling up renamed copies.
+            "file_overwrite": True,
+        },
+    }
+elif INVOICE_STORAGE != "filesystem":
+    raise ImproperlyConfigured(f"INVOICE_STORAGE must be 'filesystem' or 's3', not {INVOICE_STORAGE!r}")
 
 # --- Internationalisation ------------------------------------------------------------
 LANGUAGE_CODE = "en"
