@@ -142,7 +142,7 @@ def order_create(request, table_token):
             if order.customer_id is None and order.pk not in guest_orders:
                 # Remembered so the guest can link it to an account after logging in.
                 request.session[GUEST_ORDERS_SESSION_KEY] = (guest_orders + [order.pk])[-50:]
-            messages.success(request, "Thank you! Your order has been sent to the kitchen.")
+            messages.success(request, "Your order has been sent to the kitchen.")
             return redirect("orders:confirmation", order_token=order.public_token)
     return _render_menu(request, table, form=form, status=400)
 
