@@ -152,7 +152,14 @@ def backup_codes(request):
             except services.MFACodeError as error:
                 form.add_error("code", str(error))
         if proven:
+            signed_in_with_backup_code = isinstance(getattr(user, "otp_device", None), StaticDevice)
             request.session[NEW_CODES_SESSION_KEY] = services.mfa_backup_codes_regenerate(user=user)
+            if signed_in_with_backup_code:
+                # This session's second factor was the backup device just replaced:
+                # move it to the new one, or the portal would treat the session as
+                # unverified and end it before the new codes are shown. Other
+                # sessions that used an old code stay unverified and are ended.
+                django_otp.login(request, StaticDevice.objects.get(user=user))
             messages.success(request, "New backup codes made. The old ones no longer work.")
             return redirect("customers:mfa_backup_codes_new")
     context = {"form": form, "status": services.mfa_status(user=user)}

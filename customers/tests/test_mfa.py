@@ -391,6 +391,26 @@ def test_regenerate_with_password_replaces_codes_at_once_and_mails(
     assert [m["Subject"] for m in smtp_server.wait_for(1)] == ["New backup codes made"]
 
 
+def test_signed_in_with_a_backup_code_regenerating_keeps_the_session_and_ends_others(client, mfa_customer):
+    # Lost phone: sign in with a backup code, then make new codes right away.
+    from django.test import Client
+
+    other = Client()
+    password_step(other, mfa_customer.user)
+    assert other.post(VERIFY_URL, {"code": mfa_customer.codes[1]}).status_code == 302
+    password_step(client, mfa_customer.user)
+    assert client.post(VERIFY_URL, {"code": mfa_customer.codes[0]}).status_code == 302
+
+    response = client.post(BACKUP_URL, {"password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    new_page = client.get(response["Location"])
+    assert new_page.status_code == 200 and is_logged_in(client)
+    assert len(re.findall(r"<li>([a-z2-7]{4}-[a-z2-7]{4})</li>", new_page.content.decode())) == 10
+    assert client.get("/customer/orders").status_code == 200
+    # A session that used an old backup code no longer counts as verified.
+    assert other.get("/customer/orders").status_code == 302
+
+
 def test_regenerate_with_fresh_code_instead_of_password(mfa_client, mfa_customer):
     response = mfa_client.post(BACKUP_URL, {"code": code_for(mfa_customer.device, steps_ahead=1)})
     assert response.status_code == 302
