@@ -18,22 +18,32 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import path, reverse
 from django.utils.crypto import salted_hmac
 from django.utils.decorators import method_decorator
+from django.utils.module_loading import import_string
+from django_ratelimit import ALL
+from django_ratelimit.core import get_usage, is_ratelimited
 from django_ratelimit.decorators import ratelimit
+from django_ratelimit.exceptions import Ratelimited
 from two_factor import views as tf
 from two_factor.forms import AuthenticationTokenForm, BackupTokenForm
 from two_factor.utils import default_device
 
 from customers.mfa.sessions import staff_session_mark
 
-# Password-step guesses: per client IP (any step's POSTs), and per account
-# (the submitted email, whatever the IP) so a botnet cannot spread its guesses.
+# Password-step guesses. Every POST counts against the client IP. Only *failed*
+# passwords count against the account: per account and IP, so one attacker
+# soon stops but cannot lock the staff member out from elsewhere; and per
+# account from anywhere, with more room, so a botnet cannot spread its guesses.
 LOGIN_RATE = "20/10m"
-ACCOUNT_LOGIN_RATE = "10/10m"
+ACCOUNT_IP_FAILURE_RATE = "10/10m"
+ACCOUNT_FAILURE_RATE = "50/10m"
 _USERNAME_FIELD = f"{tf.LoginView.AUTH_STEP}-username"
+_ACCOUNT_GROUP = "customers.staff-login-account"
+_ACCOUNT_IP_GROUP = "customers.staff-login-account-ip"
 
 
 def _submitted_account(group, request) -> str:
@@ -42,29 +52,57 @@ def _submitted_account(group, request) -> str:
     return salted_hmac("customers.mfa.staff.login-account", email).hexdigest()
 
 
-def _account_rate(group, request) -> str | None:
-    # Only the password step names an account; the code steps (throttled by
-    # django-otp and the IP limit) must not all share one empty-email bucket.
-    return ACCOUNT_LOGIN_RATE if (request.POST.get(_USERNAME_FIELD) or "").strip() else None
+def _submitted_account_and_ip(group, request) -> str:
+    return f"{_submitted_account(group, request)}:{import_string(settings.RATELIMIT_IP_META_KEY)(request)}"
+
+
+_ACCOUNT_LIMITS = [
+    (_ACCOUNT_IP_GROUP, _submitted_account_and_ip, ACCOUNT_IP_FAILURE_RATE),
+    (_ACCOUNT_GROUP, _submitted_account, ACCOUNT_FAILURE_RATE),
+]
+
+
+def _account_locked(request) -> bool:
+    """Whether the submitted account has used up its failed attempts (nothing is counted here)."""
+    if not (request.POST.get(_USERNAME_FIELD) or "").strip():
+        return False  # the code steps name no account; django-otp throttles them
+    for group, key, rate in _ACCOUNT_LIMITS:
+        usage = get_usage(request, group=group, key=key, rate=rate, method=ALL, increment=False)
+        # Without counting this request: locked once the allowed failures are used up.
+        if usage is not None and usage["count"] >= usage["limit"]:
+            return True
+    return False
+
+
+def _count_failed_password(request) -> None:
+    for group, key, rate in _ACCOUNT_LIMITS:
+        is_ratelimited(request, group=group, key=key, rate=rate, method=ALL, increment=True)
 
 
 class StaffAuthenticationForm(AdminAuthenticationForm):
     """Email + password for active staff accounts only (customers get the generic error)."""
 
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            if self.request is not None:
+                _count_failed_password(self.request)
+            raise
+
 
 @method_decorator(ratelimit(key="ip", rate=LOGIN_RATE, method="POST", block=True), name="dispatch")
-@method_decorator(
-    ratelimit(
-        group="customers.staff-login-account", key=_submitted_account, rate=_account_rate, method="POST", block=True
-    ),
-    name="dispatch",
-)
 class StaffLoginView(tf.LoginView):
     form_list = (
         (tf.LoginView.AUTH_STEP, StaffAuthenticationForm),
         (tf.LoginView.TOKEN_STEP, AuthenticationTokenForm),
         (tf.LoginView.BACKUP_STEP, BackupTokenForm),
     )
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST" and _account_locked(request):
+            raise Ratelimited()
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
         user = request.user

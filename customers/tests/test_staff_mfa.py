@@ -175,23 +175,44 @@ def test_staff_login_is_rate_limited_per_ip(client, staff_a, settings):
     assert_429(password_step(client, staff_a))
 
 
-def test_staff_login_is_rate_limited_per_account_whatever_the_ip(client, staff_a, staff_b, settings):
+def test_failed_passwords_lock_the_account_for_that_address_only(client, staff_a, staff_b, settings):
     settings.STAFF_REQUIRE_MFA = False
-    # Ten wrong passwords from ten addresses, with the email written differently each time.
+    # Ten wrong passwords from one address, the email written differently each time.
     for n in range(10):
         email = f"  {staff_a.email.upper()} " if n % 2 else staff_a.email
+        response = client.post(STAFF_LOGIN, {STEP: "auth", "auth-username": email, "auth-password": "wrong"})
+        assert response.status_code == 200
+    # That address may not try this account again, not even with the right password...
+    assert_429(password_step(client, staff_a))
+    assert not is_logged_in(client)
+    # ...but the attacker cannot lock the staff member out: from their own address they sign in.
+    response = password_step(client, staff_a, REMOTE_ADDR="10.2.0.1")
+    assert response.status_code == 302 and is_logged_in(client)
+
+
+def test_failed_passwords_from_many_addresses_lock_the_account(client, staff_a, staff_b, settings):
+    settings.STAFF_REQUIRE_MFA = False
+    for n in range(50):  # a botnet: every address stays under its own limits
         response = client.post(
             STAFF_LOGIN,
-            {STEP: "auth", "auth-username": email, "auth-password": "wrong"},
-            REMOTE_ADDR=f"10.1.0.{n}",
+            {STEP: "auth", "auth-username": staff_a.email, "auth-password": f"guess-{n}"},
+            REMOTE_ADDR=f"10.1.{n // 200}.{n % 200}",
         )
         assert response.status_code == 200
-    # Even the right password from a fresh address is refused now...
     assert_429(password_step(client, staff_a, REMOTE_ADDR="10.2.0.1"))
-    assert not is_logged_in(client)
-    # ...while another member signs in from the same address as usual.
+    # Another member signs in from the same address as usual.
     response = password_step(client, staff_b, REMOTE_ADDR="10.2.0.1")
     assert response.status_code == 302 and is_logged_in(client)
+
+
+def test_successful_sign_ins_do_not_count_against_the_account(client, staff_a, settings):
+    from django.test import Client
+
+    settings.STAFF_REQUIRE_MFA = False
+    for n in range(12):
+        fresh = Client()
+        assert password_step(fresh, staff_a, REMOTE_ADDR=f"10.4.0.{n}").status_code == 302
+    assert password_step(client, staff_a, REMOTE_ADDR="10.4.1.1").status_code == 302
 
 
 def test_code_steps_do_not_share_one_account_bucket(client, staff_a, settings):
