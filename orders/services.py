@@ -81,11 +81,26 @@ def order_place(
             if customer is not None:
                 customer_restaurants_changed(customer_id=customer.pk, restaurant_id=restaurant.pk)
     except IntegrityError:
-        placed = submission_key and Order.objects.filter(submission_key=submission_key, table=table).first()
-        if not placed:
+        if not submission_key:
             raise
-        return placed
+        placed = Order.objects.filter(submission_key=submission_key).first()
+        if placed is None:
+            raise
+        if _same_order(placed, table=table, wanted=wanted, note=note, customer=customer):
+            return placed
+        # The same form with other contents (sent again after going back and
+        # changing it, or a key from elsewhere): a new order, not a repeat.
+        return order_place(table=table, quantities=wanted, note=note, customer=customer)
     return order
+
+
+def _same_order(order: Order, *, table: Table, wanted: dict[int, int], note: str, customer) -> bool:
+    return (
+        order.table_id == table.pk
+        and order.customer_id == (customer.pk if customer is not None else None)
+        and order.note == note
+        and dict(order.lines.values_list("menu_item_id", "quantity")) == wanted
+    )
 
 
 # Which status may follow which; "paid" and "cancelled" are final.

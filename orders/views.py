@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -96,6 +97,7 @@ def _render_menu(request, table, *, form=None, status=200):
 
 
 @require_GET
+@never_cache  # "Back" must fetch a fresh form (and key), not resend an old one's
 @guest_page
 def menu(request, table_token):
     table = table_for_guest(token=table_token)

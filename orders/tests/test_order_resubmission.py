@@ -5,7 +5,7 @@ import threading
 import uuid
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import connection
 from django.urls import reverse
 
 from orders.models import Order
@@ -60,13 +60,32 @@ def test_orders_without_a_key_and_with_different_keys_are_separate(table, soup):
     assert Order.objects.count() == 4
 
 
-def test_a_key_from_another_table_is_not_reused(table, soup):
+def test_a_key_from_another_table_places_a_separate_order(table, soup):
     key = uuid.uuid4()
-    order_place(table=table, quantities={soup.pk: 1}, submission_key=key)
+    first = order_place(table=table, quantities={soup.pk: 1}, submission_key=key)
     other = TableFactory(restaurant=table.restaurant)
-    with pytest.raises(IntegrityError):  # the unique index refuses; no order is returned
-        order_place(table=other, quantities={soup.pk: 1}, submission_key=key)
-    assert Order.objects.filter(table=other).count() == 0
+    second = order_place(table=other, quantities={soup.pk: 1}, submission_key=key)
+    assert second.pk != first.pk and second.table == other and second.submission_key is None
+
+
+def test_the_same_form_sent_again_with_other_dishes_is_a_new_order(client, table, soup):
+    # Back to the menu (an old copy of the page), add cake, send again: the cake must reach the kitchen.
+    cake = MenuItemFactory(restaurant=table.restaurant, name="Cake", price_cents=450)
+    key = form_key(client.get(reverse("orders:menu", args=[table.token])).content.decode())
+    url = reverse("orders:order_create", args=[table.token])
+    first = client.post(url, {f"qty_{soup.pk}": "1", "submission": key})
+    second = client.post(url, {f"qty_{soup.pk}": "1", f"qty_{cake.pk}": "1", "submission": key})
+    assert first["Location"] != second["Location"]
+    assert Order.objects.count() == 2
+    assert Order.objects.order_by("-pk").first().lines.get(menu_item=cake).quantity == 1
+    # A changed note alone is a different order too.
+    third = client.post(url, {f"qty_{soup.pk}": "1", "note": "no onions", "submission": key})
+    assert third["Location"] not in (first["Location"], second["Location"])
+
+
+def test_the_menu_page_is_never_cached(client, table, soup):
+    response = client.get(reverse("orders:menu", args=[table.token]))
+    assert "no-store" in response["Cache-Control"]
 
 
 @pytest.mark.postgres
