@@ -550,15 +550,30 @@ def invoices_undelivered(*, older_than: timedelta):
     )
 
 
-def invoice_deliver(*, invoice: Invoice) -> bool:
-    """Second try of the after-commit work: the PDF if it is missing, then the mail; True if sent."""
+def invoice_deliver(*, invoice: Invoice) -> bool | None:
+    """Second try of the after-commit work: the PDF if it is missing, then the mail.
+
+    True if the mail went out, False if it failed again, None if there was
+    nothing to do: it was sent meanwhile, or another run is sending it (the
+    row lock, taken with SKIP LOCKED, makes overlapping cron runs send each
+    mail once).
+    """
     if not invoice.pdf_path:
         try:
             invoice_pdf_store(invoice=invoice)
         except Exception:
             # The mail only links to the portal, whose download renders again.
             logger.exception("Invoice %s: PDF rendering failed again", invoice.number)
-    return invoice_email_send(invoice=invoice)
+    with transaction.atomic():
+        claimed = (
+            Invoice.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("customer__user")
+            .filter(pk=invoice.pk, status=Invoice.Status.DRAFT)
+            .first()
+        )
+        if claimed is None:
+            return None
+        return invoice_email_send(invoice=claimed)
 
 
 def _after_commit(invoice_id: int) -> None:

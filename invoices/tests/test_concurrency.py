@@ -211,3 +211,36 @@ def test_an_invoice_that_waited_over_new_year_gets_the_new_years_number_and_date
         Invoice.objects.filter(restaurant=berlin, year=2026).order_by("sequence").values_list("issue_date", flat=True)
     )
     assert dates == sorted(dates)
+
+
+def test_overlapping_pending_mail_runs_send_each_mail_once(customer, mailoutbox):
+    """Two cron runs at once: the one that holds the row sends; the other skips it."""
+    from django.core import mail as django_mail
+
+    invoice = invoice_issue(order=paid_order(customer=customer), customer=customer)
+    # As if the after-commit mail had failed: issued, not sent.
+    Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.Status.DRAFT, sent_at=None)
+    django_mail.outbox.clear()
+    holding, release = threading.Event(), threading.Event()
+
+    def other_run_holds_the_row():
+        try:
+            with transaction.atomic():
+                Invoice.objects.select_for_update().get(pk=invoice.pk)
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_run_holds_the_row)
+    thread.start()
+    assert holding.wait(10)
+    try:
+        assert services.invoice_deliver(invoice=invoice) is None
+        assert django_mail.outbox == []
+    finally:
+        release.set()
+        thread.join()
+    assert services.invoice_deliver(invoice=invoice) is True
+    assert services.invoice_deliver(invoice=invoice) is None  # sent: nothing left to do
+    assert len(django_mail.outbox) == 1

@@ -31,7 +31,10 @@ class Command(BaseCommand):
             if dry_run:
                 self.stdout.write(f"would send {invoice.number} (issued {invoice.created_at:%Y-%m-%d %H:%M} UTC)")
                 continue
-            if invoice_deliver(invoice=invoice):
+            outcome = invoice_deliver(invoice=invoice)
+            if outcome is None:
+                self.stdout.write(f"skipped {invoice.number} (sent meanwhile, or another run is sending it)")
+            elif outcome:
                 sent += 1
                 self.stdout.write(f"sent {invoice.number}")
             else:
