@@ -1,5 +1,6 @@
 import re
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
@@ -9,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from orders.models import MenuCategory, MenuItem, Order, OrderLine, Restaurant, Table
-from orders.money import format_money
+from orders.money import amount_to_minor_units, format_money, minor_units_to_amount
 from orders.qr import qr_svg
 from orders.services import order_set_status
 from orders.templatetags.portal import format_local_datetime
@@ -150,8 +151,37 @@ class MenuCategoryAdmin(RestaurantScopedAdmin):
     list_filter = [("restaurant", admin.RelatedOnlyFieldListFilter)]
 
 
+class MenuItemAdminForm(forms.ModelForm):
+    """Staff type prices as on the menu card ("12.90"); the model keeps integer minor units."""
+
+    price = forms.DecimalField(
+        label="Gross price", min_value=0, max_digits=12, decimal_places=3, help_text="Including VAT, e.g. 12.90"
+    )
+
+    class Meta:
+        model = MenuItem
+        fields = ["restaurant", "category", "name", "description", "vat_rate", "is_available", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["price"] = minor_units_to_amount(self.instance.price_cents, self.instance.restaurant.currency)
+
+    def clean(self):
+        cleaned = super().clean()
+        restaurant, price = cleaned.get("restaurant"), cleaned.get("price")
+        if restaurant is not None and price is not None:
+            try:
+                self.instance.price_cents = amount_to_minor_units(price, restaurant.currency)
+            except ValueError as error:
+                self.add_error("price", str(error))
+        return cleaned
+
+
 @admin.register(MenuItem)
 class MenuItemAdmin(RestaurantScopedAdmin):
+    form = MenuItemAdminForm
+    fields = ["restaurant", "category", "name", "description", "price", "vat_rate", "is_available", "position"]
     list_display = ["name", "category", "price", "vat_rate", "is_available", "restaurant"]
     list_editable = ["is_available"]
     list_filter = [

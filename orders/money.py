@@ -75,6 +75,22 @@ def vat_breakdown(lines: Iterable) -> list[VatRow]:
     ]
 
 
+def minor_units_to_amount(cents: int, currency: str) -> Decimal:
+    """1290 EUR -> Decimal("12.90"); 500 JPY -> Decimal("500")."""
+    decimals = CURRENCY_DECIMALS.get(currency, 2)
+    return Decimal(int(cents)).scaleb(-decimals).quantize(Decimal(1).scaleb(-decimals))
+
+
+def amount_to_minor_units(amount: Decimal, currency: str) -> int:
+    """Decimal("12.90") EUR -> 1290; refuses amounts finer than the currency's smallest unit."""
+    decimals = CURRENCY_DECIMALS.get(currency, 2)
+    minor = Decimal(amount).scaleb(decimals)
+    if minor != minor.to_integral_value():
+        places = f"{decimals} decimal places" if decimals else "no decimal places"
+        raise ValueError(f"{currency} amounts have {places}.")
+    return int(minor)
+
+
 def format_money(cents: int, currency: str) -> str:
     """An amount in the currency's minor units for people: 123456 EUR -> "€1,234.56", 500 JPY -> "¥500"."""
     sign = "−" if cents < 0 else ""

@@ -100,7 +100,7 @@ def test_staff_cannot_put_an_item_into_another_restaurant(client, staff_a, resta
             "restaurant": restaurant_b.pk,
             "category": category_b.pk,
             "name": "Injected",
-            "price_cents": 100,
+            "price": "1.00",
             "vat_rate": "7",
             "position": 0,
         },
@@ -235,3 +235,16 @@ def test_order_list_names_the_restaurant_only_for_staff_of_several(client, staff
     assert 'class="field-restaurant' not in client.get(changelist("order")).content.decode()
     client.force_login(superuser)
     assert 'class="field-restaurant' in client.get(changelist("order")).content.decode()
+
+
+def test_staff_enter_prices_as_on_the_menu_card(client, staff_a, restaurant_a):
+    category = MenuCategoryFactory(restaurant=restaurant_a)
+    client.force_login(staff_a)
+    form = {"restaurant": restaurant_a.pk, "category": category.pk, "name": "Tiramisu", "vat_rate": "7", "position": 0}
+    response = client.post(reverse("admin:orders_menuitem_add"), {**form, "price": "6.505"})
+    assert response.status_code == 200 and "EUR amounts have 2 decimal places." in response.content.decode()
+    assert not restaurant_a.menu_items.exists()
+    client.post(reverse("admin:orders_menuitem_add"), {**form, "price": "6.50"})
+    item = restaurant_a.menu_items.get(name="Tiramisu")
+    assert item.price_cents == 650
+    assert 'value="6.50"' in client.get(change(item)).content.decode()

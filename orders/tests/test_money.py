@@ -1,9 +1,17 @@
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orders.money import format_money, format_rate, vat_breakdown, vat_from_gross
+from orders.money import (
+    amount_to_minor_units,
+    format_money,
+    format_rate,
+    minor_units_to_amount,
+    vat_breakdown,
+    vat_from_gross,
+)
 from orders.tests.factories import OrderLineFactory
 
 
@@ -66,3 +74,14 @@ def test_money_is_shown_with_the_currencys_own_decimals():
     assert format_money(12345, "KWD") == "12.345 KWD"
     assert format_money(-1250, "EUR") == "−€12.50"
     assert format_money(5, "SEK") == "0.05 SEK"
+
+
+def test_amounts_convert_to_and_from_minor_units_per_currency():
+    assert amount_to_minor_units(Decimal("12.90"), "EUR") == 1290
+    assert amount_to_minor_units(Decimal("500"), "JPY") == 500
+    assert amount_to_minor_units(Decimal("1.250"), "KWD") == 1250
+    assert minor_units_to_amount(1290, "EUR") == Decimal("12.90") and str(minor_units_to_amount(1290, "EUR")) == "12.90"
+    assert str(minor_units_to_amount(500, "JPY")) == "500"
+    for amount, currency in [(Decimal("12.905"), "EUR"), (Decimal("1.5"), "JPY")]:
+        with pytest.raises(ValueError, match="amounts have"):
+            amount_to_minor_units(amount, currency)
