@@ -3,9 +3,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 
+from invoices.exports import invoices_csv
 from invoices.models import Invoice, InvoiceLine
 from invoices.services import invoice_cancel, invoice_pdf_bytes, invoice_set_status
 from orders.admin import RestaurantScopedAdmin
@@ -68,7 +70,7 @@ class InvoiceAdmin(RestaurantScopedAdmin):
     date_hierarchy = "issue_date"
     list_select_related = ["restaurant"]
     inlines = [InvoiceLineInline]
-    actions = ["mark_sent", "mark_paid", "mark_cancelled"]
+    actions = ["export_csv", "mark_sent", "mark_paid", "mark_cancelled"]
     fieldsets = [
         (None, {"fields": ["number", "kind", "cancels", "status", "order", "restaurant", "pdf_link"]}),
         ("Dates", {"fields": ["issue_date", "supply_date", "due_date", "sent_at", "paid_at", "cancelled_at"]}),
@@ -182,6 +184,14 @@ class InvoiceAdmin(RestaurantScopedAdmin):
             self.message_user(request, f"{done} invoice(s) marked {label}.", messages.SUCCESS)
         for message in refused:
             self.message_user(request, message, messages.WARNING)
+
+    @admin.action(description="Export selected invoices for the accountant (CSV)", permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(invoices_csv(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=f"invoices-{timezone.localdate():%Y-%m-%d}.csv"
+        )
+        return response
 
     @admin.action(description="Mark selected invoices as sent", permissions=["change"])
     def mark_sent(self, request, queryset):

@@ -1,5 +1,7 @@
 """Staff admin: scoped to their restaurants, read-only numbers and amounts, status actions, download."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
@@ -99,3 +101,31 @@ def test_changelist_filters(client, staff_a, invoice_a):
     assert client.get(CHANGELIST, {"status__exact": "draft"}).context["cl"].result_count == 1
     assert client.get(CHANGELIST, {"status__exact": "paid"}).context["cl"].result_count == 0
     assert client.get(CHANGELIST, {"q": invoice_a.number}).context["cl"].result_count == 1
+
+
+def test_accountant_export_has_one_row_per_rate_and_only_own_restaurants(client, staff_a, invoice_a, invoice_b):
+    import csv
+    import io
+
+    from invoices.services import invoice_cancel
+
+    cancellation = invoice_cancel(invoice=invoice_a)
+    Invoice.objects.filter(pk=invoice_a.pk).update(buyer_name='=HYPERLINK("http://evil")')  # a hostile name
+    client.force_login(staff_a)
+    response = client.post(
+        CHANGELIST,
+        {"action": "export_csv", ACTION_CHECKBOX_NAME: [invoice_a.pk, cancellation.pk, invoice_b.pk]},
+    )
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith('attachment; filename="invoices-')
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert {row["Number"] for row in rows} == {invoice_a.number, cancellation.number}  # not restaurant B's
+    original = [row for row in rows if row["Number"] == invoice_a.number]
+    assert len(original) == len(invoice_a.vat_rows())  # one row per VAT rate
+    for row in original:
+        assert Decimal(row["Net"]) + Decimal(row["VAT"]) == Decimal(row["Gross"])
+    assert sum(Decimal(row["Gross"]) for row in original) * 100 == invoice_a.total_cents
+    assert all(Decimal(row["Gross"]) < 0 for row in rows if row["Number"] == cancellation.number)
+    assert original[0]["Buyer"].startswith("'=")  # never a live formula in the spreadsheet

@@ -1,0 +1,69 @@
+"""Invoices for the accountant: one CSV row per document and VAT rate."""
+
+import csv
+import io
+
+from orders.money import format_rate, minor_units_to_amount
+
+CSV_COLUMNS = [
+    "Number",
+    "Type",
+    "Status",
+    "Issue date",
+    "Date of supply",
+    "Order",
+    "Seller",
+    "Seller VAT ID",
+    "Buyer",
+    "Buyer business",
+    "Buyer VAT ID",
+    "Currency",
+    "VAT rate",
+    "Net",
+    "VAT",
+    "Gross",
+]
+
+# A spreadsheet runs a cell that starts like a formula; buyer names are typed by customers.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+def invoices_csv(invoices) -> str:
+    """CSV (UTF-8 with BOM, so spreadsheet programs read umlauts right) of ``invoices``.
+
+    Amounts are decimal numbers in the currency's unit (12.90, not cents),
+    exactly the frozen values of the documents: per rate, net + VAT = gross.
+    Cancellation documents carry negative amounts.
+    """
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for invoice in invoices.prefetch_related("lines").order_by("restaurant_id", "issue_date", "number"):
+        money = lambda cents, currency=invoice.currency: str(minor_units_to_amount(cents, currency))  # noqa: E731
+        for row in invoice.vat_rows():
+            writer.writerow(
+                [
+                    invoice.number,
+                    invoice.get_kind_display(),
+                    invoice.get_status_display(),
+                    invoice.issue_date.isoformat(),
+                    invoice.supply_date.isoformat(),
+                    invoice.order_id,
+                    _text(invoice.seller_name),
+                    _text(invoice.seller_vat_id),
+                    _text(invoice.buyer_name),
+                    _text(invoice.buyer_business_name),
+                    _text(invoice.buyer_vat_id),
+                    invoice.currency,
+                    format_rate(row["rate"]).replace(" %", ""),
+                    money(row["net_cents"]),
+                    money(row["vat_cents"]),
+                    money(row["gross_cents"]),
+                ]
+            )
+    return out.getvalue()
