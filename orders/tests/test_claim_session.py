@@ -36,7 +36,7 @@ def test_guest_orders_survive_login_and_are_offered_on_the_table_page(client, cu
 
     html = client.get(table.get_absolute_url()).content.decode()
     assert 'data-testid="session-claim-offer"' in html
-    assert "your 2 earlier orders" in html
+    assert "your 2 guest orders" in html
     assert "Bistro Zwei" in html
     assert "€5.90" in html and "€17.70" in html
     assert f"Order #{first.pk}" in html and f"Order #{second.pk}" in html
@@ -68,7 +68,7 @@ def test_offer_is_also_rendered_by_the_dashboard_include(client, customer, table
     html = Template('{% include "orders/portal/_session_claim_offer.html" %}').render(
         Context({"request": request, "csrf_token": "x"})
     )
-    assert "Add your earlier order to your account?" in html
+    assert "Keep your guest order in your account?" in html
     assert f"Order #{order.pk}" in html
 
 
