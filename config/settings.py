@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "two_factor",
     # Project apps
+    "audit",
     "customers",
     "orders",
     "invoices",

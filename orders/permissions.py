@@ -21,6 +21,10 @@ STAFF_PERMISSIONS = {
     "invoices": {
         "invoice": ["view", "change"],
     },
+    # Read-only in the admin; rows narrowed to the staff member's restaurants.
+    "audit": {
+        "auditentry": ["view"],
+    },
 }
 
 
