@@ -2,8 +2,10 @@
 
 With nothing set, the app runs on SQLite, a local-memory cache and the
 console email backend with DEBUG on, so a newcomer can start it with one
-command. Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and
-REDIS_URL; every key is documented in ``config.env.example``.
+command. With DEBUG=0 it refuses to start until SECRET_KEY, ALLOWED_HOSTS,
+DATABASE_URL (PostgreSQL), REDIS_URL, SITE_URL (https) and a mail backend
+(SMTP_HOST or EMAIL_BACKEND) are set; every key is documented in
+``config.env.example``.
 """
 
 from pathlib import Path
@@ -12,7 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str, production_problems
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,17 +23,38 @@ load_dotenv(BASE_DIR / "config.env", override=False)
 
 DEBUG = env_bool("DEBUG", True)
 
+# --- What production must set ----------------------------------------------------
+# Read first and checked together, so DEBUG=0 never falls back to a local default
+# and one error names every missing key. The sections below use these values.
 SECRET_KEY = env_str("SECRET_KEY")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+DATABASE_URL = env_str("DATABASE_URL")
+REDIS_URL = env_str("REDIS_URL")
+# Absolute base URL printed on the QR codes and used in emails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+SMTP_HOST = env_str("SMTP_HOST")
+# Benchmarks and CI run DEBUG=0 on plain http over loopback; nothing else may.
+ALLOW_INSECURE_SITE_URL = env_bool("ALLOW_INSECURE_SITE_URL", False)
+if not DEBUG:
+    _problems = production_problems(
+        secret_key=SECRET_KEY,
+        allowed_hosts=ALLOWED_HOSTS,
+        database_url=DATABASE_URL,
+        redis_url=REDIS_URL,
+        site_url=SITE_URL,
+        smtp_host=SMTP_HOST,
+        email_backend=env_str("EMAIL_BACKEND"),
+        allow_insecure_site_url=ALLOW_INSECURE_SITE_URL,
+    )
+    if _problems:
+        raise ImproperlyConfigured(
+            "DEBUG=0 needs a complete production configuration (see config.env.example):\n"
+            + "\n".join(f"- {problem}" for problem in _problems)
+        )
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG=0")
     SECRET_KEY = "django-insecure-local-development-key-do-not-use-in-production"  # noqa: S105 - DEBUG only
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-
-# Absolute base URL printed on the QR codes and used in emails.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -94,13 +117,11 @@ TEMPLATES = [
 ]
 
 # --- Database and cache --------------------------------------------------
-DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}
 
-REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -116,8 +137,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
     # The zero-config default is a single process, where a local-memory cache
-    # counts rate limits correctly. Production sets REDIS_URL and gets the check back.
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+    # counts rate limits correctly. Never silenced with DEBUG=0 (which requires
+    # REDIS_URL anyway): there several processes would each count their own.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"] if DEBUG else []
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -224,7 +246,6 @@ ORDER_RATE_PER_IP = env_str("ORDER_RATE_PER_IP", "120/m")
 ORDER_RATE_PER_TABLE = env_str("ORDER_RATE_PER_TABLE", "20/m")
 
 # --- Email -------------------------------------------------------------------
-SMTP_HOST = env_str("SMTP_HOST")
 if SMTP_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = SMTP_HOST
@@ -244,6 +265,9 @@ if SMTP_HOST:
     EMAIL_TIMEOUT = env_int("SMTP_TIMEOUT", 10)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# An explicit backend wins (e.g. a provider's API backend, or the benchmarks'
+# locmem); SMTP_* still fill EMAIL_HOST and friends for backends that read them.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", EMAIL_BACKEND)
 DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "QR Table Ordering <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
