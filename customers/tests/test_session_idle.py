@@ -76,6 +76,10 @@ def test_production_settings_make_cookies_secure_httponly_and_samesite():
         "DEBUG": "0",
         "SECRET_KEY": "x" * 50,
         "ALLOWED_HOSTS": "order.example.com",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "SITE_URL": "https://order.example.com",
+        "SMTP_HOST": "smtp.example.com",
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     code = (

@@ -7,13 +7,20 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 SETTINGS_FILE = Path(__file__).resolve().parents[2] / "config" / "settings.py"
+SMTP = {"SMTP_HOST": "smtp.example.com"}
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "x7Kq2vLp9sRt4wYz8bNc3mHd6fJg1aEu5iOo0PlQ",
     "ALLOWED_HOSTS": "order.example.com",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "SITE_URL": "https://order.example.com",
+    **SMTP,
 }
-SMTP = {"SMTP_HOST": "smtp.example.com"}
-CLEARED = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SMTP_HOST", "SMTP_PORT", "SMTP_USE_TLS", "SMTP_USE_SSL")
+CLEARED = (
+    *("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "SITE_URL", "ALLOW_INSECURE_SITE_URL"),
+    *("EMAIL_BACKEND", "SMTP_HOST", "SMTP_PORT", "SMTP_USE_TLS", "SMTP_USE_SSL"),
+)
 
 
 def load_settings(monkeypatch, **env) -> dict:
