@@ -2,7 +2,7 @@
 
 The servers are real subprocesses (``config/gunicorn.conf.py``, DEBUG=0,
 production settings) on two loopback ports, like two app servers behind a load
-balancer. They get their own database (``bench_scaleout`` on the server of
+balancer. They get their own database (``<name>_scaleout`` next to the one of
 DATABASE_URL), migrated and loaded by subprocesses, because pytest-django's
 test database lives inside this process's transactions and the servers could
 not see it. The test reads results back with plain SQL.
@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 import threading
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -53,7 +54,10 @@ class Cluster:
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("scaleout")
-    database_url = server.database_url_with_name(os.environ["DATABASE_URL"], "bench_scaleout")
+    # Named after the configured database, so runs against other databases on the
+    # same server (parallel CI jobs, several developers) cannot drop this one.
+    configured = urllib.parse.urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/")
+    database_url = server.database_url_with_name(os.environ["DATABASE_URL"], f"{configured}_scaleout")
     server.database_recreate(database_url)
     # One environment for both: the same SECRET_KEY, database, Redis and media
     # storage, as every app server behind a load balancer must have.
