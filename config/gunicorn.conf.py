@@ -17,7 +17,7 @@ _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 if _PROJECT_ROOT not in sys.path:
     sys.path.insert(0, _PROJECT_ROOT)
 
-# The settings' own readers: a typo (WEB_CONCURRENCY=4x, GUNICORN_PRELOAD=flase)
+# The settings' own readers: a typo (GUNICORN_THREADS=4x, GUNICORN_PRELOAD=flase)
 # stops the server instead of silently meaning a default.
 from config.env import env_bool, env_int, env_list, env_str  # noqa: E402
 

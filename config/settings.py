@@ -265,8 +265,8 @@ if SMTP_HOST:
     EMAIL_TIMEOUT = env_int("SMTP_TIMEOUT", 10)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-# An explicit backend wins (e.g. a provider's API backend, or the benchmarks'
-# locmem); SMTP_* still fill EMAIL_HOST and friends for backends that read them.
+# An explicit backend wins (e.g. a provider's API backend, or the console for
+# the benchmarks); SMTP_* still fill EMAIL_HOST and friends for backends that read them.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", EMAIL_BACKEND)
 DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "QR Table Ordering <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
