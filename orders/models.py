@@ -137,6 +137,23 @@ class Order(models.Model):
         PAID = "paid", "Paid"
         CANCELLED = "cancelled", "Cancelled"
 
+    # The status machine: which status may follow which ("paid" and "cancelled"
+    # are final), and the time each one stamps. Changed only through
+    # ``orders.services.order_set_status``.
+    STATUS_TRANSITIONS = {
+        Status.PLACED: frozenset({Status.PREPARING, Status.SERVED, Status.PAID, Status.CANCELLED}),
+        Status.PREPARING: frozenset({Status.SERVED, Status.PAID, Status.CANCELLED}),
+        Status.SERVED: frozenset({Status.PAID, Status.CANCELLED}),
+        Status.PAID: frozenset(),
+        Status.CANCELLED: frozenset(),
+    }
+    STATUS_TIMESTAMPS = {
+        Status.PREPARING: "preparing_at",
+        Status.SERVED: "served_at",
+        Status.PAID: "paid_at",
+        Status.CANCELLED: "cancelled_at",
+    }
+
     restaurant = models.ForeignKey(Restaurant, on_delete=models.PROTECT, related_name="orders")
     table = models.ForeignKey(Table, on_delete=models.PROTECT, related_name="orders")
     customer = models.ForeignKey(
