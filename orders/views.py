@@ -16,12 +16,11 @@ from django_ratelimit.decorators import ratelimit
 
 from customers.access import portal_customer
 from orders.forms import OrderForm, qty_field_name
+from orders.guest_session import guest_order_remember
 from orders.menu_cache import menu_html
 from orders.models import Order
 from orders.selectors import menu_for_restaurant, table_for_guest
 from orders.services import OrderRejected, order_place
-
-GUEST_ORDERS_SESSION_KEY = "guest_order_ids"
 
 
 def guest_page(view):
@@ -140,10 +139,8 @@ def order_create(request, table_token):
         except OrderRejected as exc:
             form.add_error(None, exc)
         else:
-            guest_orders = request.session.get(GUEST_ORDERS_SESSION_KEY, [])
-            if order.customer_id is None and order.pk not in guest_orders:
-                # Remembered so the guest can link it to an account after logging in.
-                request.session[GUEST_ORDERS_SESSION_KEY] = (guest_orders + [order.pk])[-50:]
+            # Remembered so the guest can link it to an account after logging in.
+            guest_order_remember(session=request.session, order=order)
             messages.success(request, "Your order has been sent to the kitchen.")
             return redirect("orders:confirmation", order_token=order.public_token)
     return _render_menu(request, table, form=form, status=400)
