@@ -6,11 +6,13 @@ never deleted and never edited; a mistake is corrected by a cancellation
 document (negated lines, its own number) and, if needed, a new invoice.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+
+from orders.money import round_half_up
 
 
 class InvoiceNumberCounter(models.Model):
@@ -268,5 +270,4 @@ class InvoiceLine(models.Model):
         line's net amount by a cent, which comes from the gross price.
         """
         rate = Decimal(self.vat_rate)
-        exact = Decimal(self.unit_price_gross_cents) * 100 / (100 + rate)
-        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return round_half_up(Decimal(self.unit_price_gross_cents) * 100 / (100 + rate))
