@@ -2,12 +2,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from orders.models import CLAIM_CODE_ALPHABET, CLAIM_CODE_LENGTH, MenuItem, Order, OrderLine, Table
+from orders.models import CLAIM_CODE_ALPHABET, CLAIM_CODE_LENGTH, MAX_NOTE_LENGTH, MenuItem, Order, OrderLine, Table
 from orders.selectors import customer_restaurants_changed
 
 MAX_QUANTITY_PER_ITEM = 20
 MAX_LINES_PER_ORDER = 60
-MAX_NOTE_LENGTH = 500
 
 
 class OrderRejected(ValidationError):

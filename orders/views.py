@@ -20,7 +20,10 @@ from orders.guest_session import guest_order_remember
 from orders.menu_cache import menu_html
 from orders.models import Order
 from orders.selectors import menu_for_restaurant, table_for_guest
-from orders.services import OrderRejected, order_place
+from orders.services import MAX_NOTE_LENGTH, MAX_QUANTITY_PER_ITEM, OrderRejected, order_place
+
+# The confirmation page reloads itself this often until the order is paid or cancelled.
+CONFIRMATION_REFRESH_SECONDS = 30
 
 
 def guest_page(view):
@@ -77,7 +80,10 @@ def _render_menu(request, table, *, form=None, status=200):
             name = qty_field_name(item.pk)
             item.qty_value = form.data.get(name, "")
             item.qty_errors = form.errors.get(name, [])
-        menu = render_to_string("orders/_menu_sections.html", {"categories": categories, "restaurant": restaurant})
+        menu = render_to_string(
+            "orders/_menu_sections.html",
+            {"categories": categories, "restaurant": restaurant, "max_quantity": MAX_QUANTITY_PER_ITEM},
+        )
     return render(
         request,
         "orders/menu.html",
@@ -88,6 +94,7 @@ def _render_menu(request, table, *, form=None, status=200):
             "menu": mark_safe(menu),  # noqa: S308
             "form": form,
             "submission_key": submission_key,
+            "max_note_length": MAX_NOTE_LENGTH,
             "customer": _current_customer(request),
             **_account_links(table.get_absolute_url()),
         },
@@ -158,6 +165,7 @@ def confirmation(request, order_token):
         {
             "order": order,
             "restaurant": order.restaurant,
+            "refresh_seconds": CONFIRMATION_REFRESH_SECONDS,
             "customer": _current_customer(request),
             **_account_links(request.path),
         },
