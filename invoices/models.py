@@ -6,11 +6,13 @@ never deleted and never edited; a mistake is corrected by a cancellation
 document (negated lines, its own number) and, if needed, a new invoice.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+
+from orders.money import round_half_up
 
 
 class InvoiceNumberCounter(models.Model):
@@ -32,7 +34,16 @@ class InvoiceNumberCounter(models.Model):
         return f"{self.restaurant_id}/{self.year}: {self.last_number}"
 
 
+# A "live" invoice: an invoice (not a cancellation document) that is not cancelled.
+# An order has at most one; the constraint below and ``InvoiceQuerySet.live`` both use this.
+LIVE_INVOICE = Q(kind="invoice") & ~Q(status="cancelled")
+
+
 class InvoiceQuerySet(models.QuerySet):
+    def live(self):
+        """Invoices in force (``LIVE_INVOICE``): at most one per order."""
+        return self.filter(LIVE_INVOICE)
+
     def delete(self):
         raise IssuedInvoiceError("Issued invoices are never deleted; cancel them instead.")
 
@@ -47,13 +58,25 @@ class Invoice(models.Model):
         CANCELLATION = "cancellation", "Cancellation"
 
     class Status(models.TextChoices):
-        # "draft" is the state of a numbered invoice that has not been delivered
-        # yet (e.g. the mail failed). There is no unnumbered draft: an invoice is
-        # issued in the same transaction that allocates its number.
-        DRAFT = "draft", "Issued"
+        # Issued (numbered) but not delivered yet, e.g. the mail failed. There is
+        # no unnumbered draft: an invoice is issued in the same transaction that
+        # allocates its number. The stored value is still "draft" (the first
+        # schema's name); renaming it would need a data migration for nothing.
+        ISSUED = "draft", "Issued"
         SENT = "sent", "Sent"
         PAID = "paid", "Paid"
         CANCELLED = "cancelled", "Cancelled"
+
+    # The status machine: which status may follow which, and the time each one
+    # stamps. Changed only through ``invoices.services.invoice_set_status``;
+    # cancelled is final and is reached only by issuing a cancellation document.
+    STATUS_TRANSITIONS = {
+        Status.ISSUED: frozenset({Status.SENT, Status.PAID, Status.CANCELLED}),
+        Status.SENT: frozenset({Status.PAID, Status.CANCELLED}),
+        Status.PAID: frozenset({Status.CANCELLED}),
+        Status.CANCELLED: frozenset(),
+    }
+    STATUS_TIMESTAMPS = {Status.SENT: "sent_at", Status.PAID: "paid_at", Status.CANCELLED: "cancelled_at"}
 
     # Only these may change after issue (delivery/bookkeeping state and the PDF copy).
     MUTABLE_FIELDS = frozenset(
@@ -87,7 +110,7 @@ class Invoice(models.Model):
     subtotal_cents = models.IntegerField("net total (cents)")
     tax_cents = models.IntegerField("VAT total (cents)")
     total_cents = models.IntegerField("gross total (cents)")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ISSUED, db_index=True)
     notes = models.TextField(blank=True)
 
     # Seller: the restaurant's legal details at the time of issue.
@@ -131,7 +154,7 @@ class Invoice(models.Model):
             # At most one live invoice per order: the database backs up the service's lock.
             models.UniqueConstraint(
                 fields=["order"],
-                condition=Q(kind="invoice") & ~Q(status="cancelled"),
+                condition=LIVE_INVOICE,
                 name="invoice_one_live_per_order",
             ),
             models.CheckConstraint(
@@ -247,5 +270,4 @@ class InvoiceLine(models.Model):
         line's net amount by a cent, which comes from the gross price.
         """
         rate = Decimal(self.vat_rate)
-        exact = Decimal(self.unit_price_gross_cents) * 100 / (100 + rate)
-        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return round_half_up(Decimal(self.unit_price_gross_cents) * 100 / (100 + rate))

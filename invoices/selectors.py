@@ -3,6 +3,7 @@ from datetime import date
 from django.db.models import QuerySet
 
 from invoices.models import Invoice
+from orders.models import Order
 
 
 def invoices_for_customer(
@@ -19,11 +20,6 @@ def invoices_for_customer(
     return invoices
 
 
-def invoices_live() -> QuerySet[Invoice]:
-    """Invoices in force: not cancellation documents, not cancelled (at most one per order)."""
-    return Invoice.objects.filter(kind=Invoice.Kind.INVOICE).exclude(status=Invoice.Status.CANCELLED)
-
-
-def invoice_live_for_order(*, order) -> Invoice | None:
-    """The order's current (non-cancelled) invoice, if any."""
-    return invoices_live().filter(order=order).first()
+def invoice_live_for_order(*, order: Order | int) -> Invoice | None:
+    """The order's live invoice (``Invoice.objects.live()``), if any."""
+    return Invoice.objects.live().filter(order=order).first()

@@ -8,11 +8,11 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from customers.decorators import customer_required
+from invoices import services
 from invoices.forms import InvoiceFilterForm
 from invoices.models import Invoice
 from invoices.pdf import invoice_document_context
 from invoices.selectors import invoice_live_for_order, invoices_for_customer
-from invoices.services import InvoiceRefused, invoice_issue, invoice_pdf_bytes
 from orders.models import Order
 
 PAGE_SIZE = 20
@@ -32,12 +32,12 @@ def _download_rate(group, request):
 @customer_required
 @require_POST
 @ratelimit(key="user", rate=_issue_rate, method="POST", block=True)
-def invoice_generate(request, order_id):
+def invoice_issue(request, order_id):
     order = get_object_or_404(Order.objects.select_related("restaurant"), pk=order_id, customer=request.customer)
     existing = invoice_live_for_order(order=order)
     try:
-        invoice = invoice_issue(order=order, customer=request.customer)
-    except InvoiceRefused as exc:
+        invoice = services.invoice_issue(order=order, customer=request.customer)
+    except services.InvoiceRefused as exc:
         status = REFUSAL_STATUS.get(exc.refusal.code, 409)
         return render(request, "invoices/cannot_issue.html", {"order": order, "refusal": exc.refusal}, status=status)
     if existing is None:
@@ -75,7 +75,7 @@ def invoice_detail(request, invoice_id):
 @ratelimit(key="user", rate=_download_rate, block=True)
 def invoice_download(request, invoice_id):
     invoice = get_object_or_404(Invoice, pk=invoice_id, customer=request.customer)
-    pdf = invoice_pdf_bytes(invoice=invoice)
+    pdf = services.invoice_pdf_bytes(invoice=invoice)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=invoice.pdf_filename)
     response["Cache-Control"] = "private, no-store"

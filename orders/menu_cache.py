@@ -14,6 +14,8 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.template.loader import render_to_string
 
+from orders.services import MAX_QUANTITY_PER_ITEM
+
 FRAGMENT_TTL_SECONDS = 60 * 60
 
 
@@ -36,7 +38,8 @@ def menu_html(*, restaurant, load_categories) -> str:
     html = cache.get(key)
     if html is None:
         html = render_to_string(
-            "orders/_menu_sections.html", {"categories": load_categories(), "restaurant": restaurant}
+            "orders/_menu_sections.html",
+            {"categories": load_categories(), "restaurant": restaurant, "max_quantity": MAX_QUANTITY_PER_ITEM},
         )
         cache.set(key, html, FRAGMENT_TTL_SECONDS)
     return html

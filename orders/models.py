@@ -13,6 +13,7 @@ TIMEZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones())
 # Crockford base32 without look-alikes (no I, L, O, U): easy to read off a receipt.
 CLAIM_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CLAIM_CODE_LENGTH = 10  # 50 bits; guessing is further bounded by rate limits
+MAX_NOTE_LENGTH = 500
 
 
 def new_table_token() -> str:
@@ -137,6 +138,23 @@ class Order(models.Model):
         PAID = "paid", "Paid"
         CANCELLED = "cancelled", "Cancelled"
 
+    # The status machine: which status may follow which ("paid" and "cancelled"
+    # are final), and the time each one stamps. Changed only through
+    # ``orders.services.order_set_status``.
+    STATUS_TRANSITIONS = {
+        Status.PLACED: frozenset({Status.PREPARING, Status.SERVED, Status.PAID, Status.CANCELLED}),
+        Status.PREPARING: frozenset({Status.SERVED, Status.PAID, Status.CANCELLED}),
+        Status.SERVED: frozenset({Status.PAID, Status.CANCELLED}),
+        Status.PAID: frozenset(),
+        Status.CANCELLED: frozenset(),
+    }
+    STATUS_TIMESTAMPS = {
+        Status.PREPARING: "preparing_at",
+        Status.SERVED: "served_at",
+        Status.PAID: "paid_at",
+        Status.CANCELLED: "cancelled_at",
+    }
+
     restaurant = models.ForeignKey(Restaurant, on_delete=models.PROTECT, related_name="orders")
     table = models.ForeignKey(Table, on_delete=models.PROTECT, related_name="orders")
     customer = models.ForeignKey(
@@ -149,7 +167,7 @@ class Order(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     currency = models.CharField(max_length=3)
-    note = models.TextField(blank=True, max_length=500)
+    note = models.TextField(blank=True, max_length=MAX_NOTE_LENGTH)
     total_cents = models.PositiveIntegerField(default=0)
     # Unguessable reference for the guest's confirmation page.
     public_token = models.CharField(max_length=32, unique=True, default=new_order_token, editable=False)
@@ -168,6 +186,11 @@ class Order(models.Model):
 
     def __str__(self):
         return f"Order #{self.pk}"
+
+    @property
+    def status_is_final(self) -> bool:
+        """Paid or cancelled: nothing can follow (``STATUS_TRANSITIONS``)."""
+        return not self.STATUS_TRANSITIONS[self.Status(self.status)]
 
     @property
     def claim_code_display(self) -> str:

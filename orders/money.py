@@ -45,11 +45,15 @@ CURRENCY_DECIMALS = {
 }
 
 
+def round_half_up(amount: Decimal) -> int:
+    """An exact amount in cents rounded half up (away from zero) to whole cents: the one rounding rule."""
+    return int(Decimal(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def vat_from_gross(gross_cents: int, rate: Decimal) -> int:
     """VAT contained in a gross amount, rounded half up to whole cents."""
     rate = Decimal(rate)
-    vat = Decimal(gross_cents) * rate / (Decimal(100) + rate)
-    return int(vat.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return round_half_up(Decimal(gross_cents) * rate / (Decimal(100) + rate))
 
 
 @dataclass(frozen=True)

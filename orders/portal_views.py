@@ -13,12 +13,12 @@ from django_ratelimit.decorators import ratelimit
 
 from customers.decorators import customer_required
 from orders.forms import ClaimCodeForm, OrderHistoryFilterForm
+from orders.guest_session import guest_order_ids, guest_orders_forget
 from orders.models import Order
 from orders.money import format_money, vat_breakdown
 from orders.selectors import customer_order_detail, customer_order_history, customer_restaurants
 from orders.services import ClaimRefused, order_claim_by_code, order_claim_session_orders
 from orders.templatetags.portal import format_local_datetime
-from orders.views import GUEST_ORDERS_SESSION_KEY
 
 # Claim codes carry 50 random bits; these limits keep guessing hopeless while a
 # customer with a handful of receipts (and typos) is never stopped. The per-IP
@@ -166,15 +166,15 @@ def _safe_next(request, fallback: str) -> str:
 @customer_required
 def session_orders_claim(request):
     """The one-click offer: link (or dismiss) the guest orders placed in this browser session."""
-    session_ids = [pk for pk in request.session.get(GUEST_ORDERS_SESSION_KEY, []) if isinstance(pk, int)]
+    session_ids = guest_order_ids(session=request.session)
     if request.POST.get("action") == "dismiss":
-        request.session.pop(GUEST_ORDERS_SESSION_KEY, None)
+        guest_orders_forget(session=request.session)
         messages.info(request, "Okay, those orders stay off your account. You can still add one with its receipt code.")
     else:
         # Only orders of this browser session can be linked here: the ids come
         # from the server-side session, never from the form.
         linked = order_claim_session_orders(customer=request.customer, order_ids=session_ids)
-        request.session.pop(GUEST_ORDERS_SESSION_KEY, None)
+        guest_orders_forget(session=request.session)
         if len(linked) == 1:
             messages.success(request, f"Order #{linked[0].pk} added to your account.")
         elif linked:

@@ -2,12 +2,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from orders.models import CLAIM_CODE_ALPHABET, CLAIM_CODE_LENGTH, MenuItem, Order, OrderLine, Table
+from orders.models import CLAIM_CODE_ALPHABET, CLAIM_CODE_LENGTH, MAX_NOTE_LENGTH, MenuItem, Order, OrderLine, Table
 from orders.selectors import customer_restaurants_changed
 
 MAX_QUANTITY_PER_ITEM = 20
 MAX_LINES_PER_ORDER = 60
-MAX_NOTE_LENGTH = 500
 
 
 class OrderRejected(ValidationError):
@@ -103,23 +102,6 @@ def _same_order(order: Order, *, table: Table, wanted: dict[int, int], note: str
     )
 
 
-# Which status may follow which; "paid" and "cancelled" are final.
-ALLOWED_TRANSITIONS = {
-    Order.Status.PLACED: {Order.Status.PREPARING, Order.Status.SERVED, Order.Status.PAID, Order.Status.CANCELLED},
-    Order.Status.PREPARING: {Order.Status.SERVED, Order.Status.PAID, Order.Status.CANCELLED},
-    Order.Status.SERVED: {Order.Status.PAID, Order.Status.CANCELLED},
-    Order.Status.PAID: set(),
-    Order.Status.CANCELLED: set(),
-}
-
-_TIMESTAMP_FIELD = {
-    Order.Status.PREPARING: "preparing_at",
-    Order.Status.SERVED: "served_at",
-    Order.Status.PAID: "paid_at",
-    Order.Status.CANCELLED: "cancelled_at",
-}
-
-
 def order_set_status(*, order: Order, status: str) -> Order:
     """Move an order to ``status`` and stamp the time; refuses moves out of a final state.
 
@@ -129,12 +111,12 @@ def order_set_status(*, order: Order, status: str) -> Order:
     status = Order.Status(status)
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        if status not in ALLOWED_TRANSITIONS[Order.Status(locked.status)]:
+        if status not in Order.STATUS_TRANSITIONS[Order.Status(locked.status)]:
             raise ValidationError(
                 f"Order #{locked.pk} is {locked.get_status_display().lower()} and cannot become {status.label.lower()}."
             )
         locked.status = status
-        field = _TIMESTAMP_FIELD[status]
+        field = Order.STATUS_TIMESTAMPS[status]
         setattr(locked, field, timezone.now())
         locked.save(update_fields=["status", field])
     return locked

@@ -16,12 +16,14 @@ from django_ratelimit.decorators import ratelimit
 
 from customers.access import portal_customer
 from orders.forms import OrderForm, qty_field_name
+from orders.guest_session import guest_order_remember
 from orders.menu_cache import menu_html
 from orders.models import Order
 from orders.selectors import menu_for_restaurant, table_for_guest
-from orders.services import OrderRejected, order_place
+from orders.services import MAX_NOTE_LENGTH, MAX_QUANTITY_PER_ITEM, OrderRejected, order_place
 
-GUEST_ORDERS_SESSION_KEY = "guest_order_ids"
+# The confirmation page reloads itself this often until the order is paid or cancelled.
+CONFIRMATION_REFRESH_SECONDS = 30
 
 
 def guest_page(view):
@@ -78,7 +80,10 @@ def _render_menu(request, table, *, form=None, status=200):
             name = qty_field_name(item.pk)
             item.qty_value = form.data.get(name, "")
             item.qty_errors = form.errors.get(name, [])
-        menu = render_to_string("orders/_menu_sections.html", {"categories": categories, "restaurant": restaurant})
+        menu = render_to_string(
+            "orders/_menu_sections.html",
+            {"categories": categories, "restaurant": restaurant, "max_quantity": MAX_QUANTITY_PER_ITEM},
+        )
     return render(
         request,
         "orders/menu.html",
@@ -89,6 +94,7 @@ def _render_menu(request, table, *, form=None, status=200):
             "menu": mark_safe(menu),  # noqa: S308
             "form": form,
             "submission_key": submission_key,
+            "max_note_length": MAX_NOTE_LENGTH,
             "customer": _current_customer(request),
             **_account_links(table.get_absolute_url()),
         },
@@ -140,10 +146,8 @@ def order_create(request, table_token):
         except OrderRejected as exc:
             form.add_error(None, exc)
         else:
-            guest_orders = request.session.get(GUEST_ORDERS_SESSION_KEY, [])
-            if order.customer_id is None and order.pk not in guest_orders:
-                # Remembered so the guest can link it to an account after logging in.
-                request.session[GUEST_ORDERS_SESSION_KEY] = (guest_orders + [order.pk])[-50:]
+            # Remembered so the guest can link it to an account after logging in.
+            guest_order_remember(session=request.session, order=order)
             messages.success(request, "Your order has been sent to the kitchen.")
             return redirect("orders:confirmation", order_token=order.public_token)
     return _render_menu(request, table, form=form, status=400)
@@ -161,6 +165,7 @@ def confirmation(request, order_token):
         {
             "order": order,
             "restaurant": order.restaurant,
+            "refresh_seconds": CONFIRMATION_REFRESH_SECONDS,
             "customer": _current_customer(request),
             **_account_links(request.path),
         },

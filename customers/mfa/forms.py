@@ -1,5 +1,7 @@
 from django import forms
 
+from customers.mfa.services import TOTP_DIGITS
+
 CODE_WIDGET_ATTRS = {
     "autocomplete": "one-time-code",
     "autocapitalize": "none",
@@ -25,13 +27,13 @@ def code_field(*, label: str, help_text: str = "", required: bool = True, numeri
 
 
 class SetupConfirmForm(forms.Form):
-    code = code_field(label="6-digit code from the app", numeric=True)
+    code = code_field(label=f"{TOTP_DIGITS}-digit code from the app", numeric=True)
 
 
 class VerifyForm(forms.Form):
     code = code_field(
         label="Authentication code",
-        help_text="The 6-digit code from your authenticator app, or one of your backup codes.",
+        help_text=f"The {TOTP_DIGITS}-digit code from your authenticator app, or one of your backup codes.",
     )
 
 

@@ -31,8 +31,13 @@ from customers.emails import email_send
 TOTP_DEVICE_NAME = "default"  # two_factor's default_device() looks for this name
 BACKUP_DEVICE_NAME = "backup"
 BACKUP_CODE_COUNT = 10
+# Fewer unused backup codes than this: the dashboard suggests making new ones.
+BACKUP_CODES_LOW = 4
+# The authenticator codes: set on every new device; the pages and messages show these numbers.
+TOTP_DIGITS = 6
+TOTP_STEP_SECONDS = 30
 
-_TOTP_SHAPE = re.compile(r"\d{6}")
+_TOTP_SHAPE = re.compile(rf"\d{{{TOTP_DIGITS}}}")
 _SEPARATORS = re.compile(r"[\s\-]+")
 
 
@@ -45,6 +50,11 @@ class MFAStatus:
     enabled: bool
     backup_codes_created_at: datetime | None
     backup_codes_remaining: int
+    backup_codes_total: int
+
+    @property
+    def backup_codes_low(self) -> bool:
+        return self.backup_codes_remaining < BACKUP_CODES_LOW
 
 
 def mfa_is_enabled(*, user) -> bool:
@@ -61,12 +71,19 @@ def mfa_enabled_expression(user_field: str) -> Exists:
 def mfa_status(*, user) -> MFAStatus:
     """What the dashboard shows: on/off, when the backup codes were made, how many are left."""
     if not mfa_is_enabled(user=user):
-        return MFAStatus(enabled=False, backup_codes_created_at=None, backup_codes_remaining=0)
+        return MFAStatus(
+            enabled=False, backup_codes_created_at=None, backup_codes_remaining=0, backup_codes_total=BACKUP_CODE_COUNT
+        )
     backup = StaticDevice.objects.filter(user=user, confirmed=True).order_by("-created_at").first()
     if backup is None:
-        return MFAStatus(enabled=True, backup_codes_created_at=None, backup_codes_remaining=0)
+        return MFAStatus(
+            enabled=True, backup_codes_created_at=None, backup_codes_remaining=0, backup_codes_total=BACKUP_CODE_COUNT
+        )
     return MFAStatus(
-        enabled=True, backup_codes_created_at=backup.created_at, backup_codes_remaining=backup.token_set.count()
+        enabled=True,
+        backup_codes_created_at=backup.created_at,
+        backup_codes_remaining=backup.token_set.count(),
+        backup_codes_total=BACKUP_CODE_COUNT,
     )
 
 
@@ -80,7 +97,9 @@ def mfa_setup_device(*, user) -> TOTPDevice:
     """
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+        device = TOTPDevice.objects.create(
+            user=user, name=TOTP_DEVICE_NAME, confirmed=False, digits=TOTP_DIGITS, step=TOTP_STEP_SECONDS
+        )
     return device
 
 
@@ -103,7 +122,7 @@ def mfa_setup_confirm(*, user, code: str) -> tuple[TOTPDevice, list[str]]:
     """
     code = _normalize(code)
     if not _TOTP_SHAPE.fullmatch(code):
-        raise MFACodeError("Enter the 6-digit code from your authenticator app.")
+        raise MFACodeError(f"Enter the {TOTP_DIGITS}-digit code from your authenticator app.")
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
         if device is None:

@@ -68,7 +68,9 @@ def verify(request):
                 # Belt and braces in case allauth ever logs in with another user object.
                 django_otp.login(request, device)
             return response
-    return render(request, "customers/mfa/verify.html", {"form": form, "email": user.email})
+    return render(
+        request, "customers/mfa/verify.html", {"form": form, "email": user.email, "digits": services.TOTP_DIGITS}
+    )
 
 
 @require_POST
@@ -109,6 +111,8 @@ def setup(request):
         "otpauth_url": device.config_url,
         "secret_groups": services.mfa_secret_groups(device=device),
         "issuer": settings.OTP_TOTP_ISSUER,
+        "digits": device.digits,
+        "step_seconds": device.step,
     }
     return render(request, "customers/mfa/setup.html", context)
 

@@ -1,3 +1,4 @@
+from allauth.account import app_settings as allauth_settings
 from django import template
 
 from customers.adapter import SESSION_EMAIL_VERIFIED
@@ -23,3 +24,12 @@ def customer_verify_banner(context):
         else:
             show = True
     return {"show": show, "request": request}
+
+
+@register.simple_tag
+def email_confirmation_days() -> int:
+    """How many days a verification link stays valid, from the setting allauth enforces it with.
+
+    ``{% email_confirmation_days as days %}`` in the verification mails and pages.
+    """
+    return allauth_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS

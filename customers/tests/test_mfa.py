@@ -492,6 +492,22 @@ def test_security_section_shows_on_with_backup_code_facts(mfa_customer, django_a
     assert BACKUP_URL in html and DISABLE_URL in html
 
 
+def test_backup_code_counts_shown_come_from_the_service(mfa_client, mfa_customer, monkeypatch):
+    # The pages say "of N" with the N the service makes, not a number of their own.
+    monkeypatch.setattr(services, "BACKUP_CODE_COUNT", 12)
+    codes = services.mfa_backup_codes_regenerate(user=mfa_customer.user)
+    assert len(codes) == 12
+    assert "<strong>12</strong> of 12 left" in _render_section(mfa_customer.user)
+    assert "<strong>12</strong> of 12 unused" in mfa_client.get(BACKUP_URL).content.decode()
+
+
+@pytest.mark.parametrize(("used", "low"), [(6, False), (7, True)])
+def test_security_section_suggests_new_codes_when_three_or_fewer_are_left(mfa_customer, used, low):
+    for code in mfa_customer.codes[:used]:
+        services.mfa_code_verify(user=mfa_customer.user, code=code)
+    assert ("make new ones soon" in _render_section(mfa_customer.user)) is low
+
+
 # --- Concurrency (PostgreSQL) ---------------------------------------------------------------------
 def _race(user, code, attempts=4) -> list[bool]:
     from django.db import connection

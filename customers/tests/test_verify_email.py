@@ -119,3 +119,16 @@ def test_mail_link_is_the_only_verification_no_mail_no_verify(client):
     register(client)
     assert len(mail.outbox) == 1
     assert not EmailAddress.objects.get(email="verify@example.com").verified
+
+
+@pytest.mark.parametrize(("days", "text"), [(5, "valid for 5 days"), (1, "valid for 1 day.")])
+def test_the_link_lifetime_shown_is_the_one_allauth_enforces(client, settings, days, text):
+    settings.ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = days
+    register(client)
+    sent = last_mail_to("verify@example.com")
+    assert text in sent.body and text in sent.alternatives[0][0]
+    address = EmailAddress.objects.get(email="verify@example.com")
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - (days + 1) * 24 * 3600):
+        key = EmailConfirmationHMAC(address).key
+    page = client.get(f"/customer/verify-email/{key}").content.decode()
+    assert "This link doesn't work" in page and f"valid for {days} day" in page

@@ -3,7 +3,7 @@ from datetime import date
 
 from django import template
 
-from invoices.selectors import invoices_live
+from invoices.models import Invoice
 from invoices.services import invoice_refusal
 
 register = template.Library()
@@ -21,13 +21,13 @@ class LiveInvoice:
 def _live_invoice(order) -> LiveInvoice | None:
     # Only the three fields the box shows: the frozen invoice row is wide (seller
     # and buyer copies), and this runs on every view of an order page.
-    row = invoices_live().filter(order=order).order_by("pk").values_list("pk", "number", "issue_date").first()
+    row = Invoice.objects.live().filter(order=order).order_by("pk").values_list("pk", "number", "issue_date").first()
     return LiveInvoice(*row) if row else None
 
 
 @register.simple_tag(takes_context=True)
 def invoice_action_for(context, order):
-    """What the order page offers: the live invoice, a refusal to explain, or the generate button."""
+    """What the order page offers: the live invoice, a refusal to explain, or the issue button."""
     request = context.get("request")
     customer = getattr(request, "customer", None) or getattr(getattr(request, "user", None), "customer", None)
     invoice = _live_invoice(order)

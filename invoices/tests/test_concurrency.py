@@ -18,7 +18,7 @@ from django.utils import timezone
 from customers.tests.factories import CustomerFactory
 from invoices import services
 from invoices.models import Invoice, InvoiceNumberCounter
-from invoices.services import invoice_issue, invoice_number_allocate
+from invoices.services import invoice_issue, invoice_number_allocate, numbering
 from invoices.tests.factories import paid_order
 from orders.models import Order
 from orders.tests.factories import RestaurantFactory
@@ -123,7 +123,7 @@ def test_the_counter_lock_is_what_keeps_numbers_unique(restaurant_a, monkeypatch
     off it reads the same counter value and hands out the same number again,
     which shows the tests above would catch a missing lock.
     """
-    monkeypatch.setattr(services, "LOCKING_ENABLED", locking)
+    monkeypatch.setattr(numbering, "LOCKING_ENABLED", locking)
     InvoiceNumberCounter.objects.create(restaurant=restaurant_a, year=2026, last_number=0)
     first_allocated, release = threading.Event(), threading.Event()
     numbers: dict = {}
@@ -219,7 +219,7 @@ def test_overlapping_pending_mail_runs_send_each_mail_once(customer, mailoutbox)
 
     invoice = invoice_issue(order=paid_order(customer=customer), customer=customer)
     # As if the after-commit mail had failed: issued, not sent.
-    Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.Status.DRAFT, sent_at=None)
+    Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.Status.ISSUED, sent_at=None)
     django_mail.outbox.clear()
     holding, release = threading.Event(), threading.Event()
 

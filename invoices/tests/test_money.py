@@ -3,9 +3,11 @@
 from decimal import Decimal
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from invoices.models import InvoiceLine
 from invoices.services import invoice_lines_compute
 from orders.money import vat_breakdown, vat_from_gross
 
@@ -60,3 +62,10 @@ def test_documented_example():
         (490, 78, 412),  # 269 (= 1687 × 19/119 = 269.36) split 490 : 1197
         (1197, 191, 1006),
     ]
+
+
+@pytest.mark.parametrize(("gross", "rate", "net"), [(119, "19", 100), (1000, "19", 840), (3, "100", 2), (5, "100", 3)])
+def test_unit_price_net_is_rounded_half_up_like_every_amount(gross, rate, net):
+    # 5 cents at 100 % VAT is exactly 2.5 cents net: half up gives 3 (banker's rounding would give 2).
+    line = InvoiceLine(unit_price_gross_cents=gross, vat_rate=Decimal(rate), gross_cents=gross, vat_cents=0)
+    assert line.unit_price_net_cents == net

@@ -5,8 +5,8 @@ from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.translation import get_language
 
 from customers.access import portal_customer
+from orders.guest_session import guest_order_ids
 from orders.selectors import session_guest_orders
-from orders.views import GUEST_ORDERS_SESSION_KEY
 
 register = template.Library()
 
@@ -20,7 +20,7 @@ def session_claim_orders(context) -> list:
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return []
-    order_ids = request.session.get(GUEST_ORDERS_SESSION_KEY)
+    order_ids = guest_order_ids(session=request.session)
     if not order_ids or portal_customer(request) is None:
         return []
     return session_guest_orders(order_ids=order_ids)

@@ -7,9 +7,9 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
+from orders.guest_session import GUEST_ORDERS_SESSION_KEY
 from orders.models import Order
 from orders.tests.factories import MenuItemFactory, TableFactory, order_with_lines
-from orders.views import GUEST_ORDERS_SESSION_KEY
 
 CLAIM_URL = reverse("portal:session_orders_claim")
 

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from customers.tests.factories import StaffFactory
+from orders.guest_session import GUEST_ORDERS_SESSION_KEY
 from orders.models import Order
 from orders.tests.factories import MenuItemFactory, TableFactory
-from orders.views import GUEST_ORDERS_SESSION_KEY
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from orders.money import (
     format_money,
     format_rate,
     minor_units_to_amount,
+    round_half_up,
     vat_breakdown,
     vat_from_gross,
 )
@@ -24,6 +25,15 @@ def test_vat_contained_in_gross_is_rounded_half_up():
     assert vat_from_gross(50, Decimal("19")) == 8
     assert vat_from_gross(3, Decimal("7")) == 0
     assert vat_from_gross(1234, Decimal("0")) == 0
+
+
+@pytest.mark.parametrize(
+    ("exact", "cents"),
+    [("0.5", 1), ("1.5", 2), ("2.5", 3), ("2.4999", 2), ("-0.5", -1), ("-2.5", -3), ("159.66", 160), ("7", 7)],
+)
+def test_the_one_rounding_rule_is_half_up_away_from_zero(exact, cents):
+    # Not banker's rounding: 2.5 -> 3 (Python's round() would give 2).
+    assert round_half_up(Decimal(exact)) == cents
 
 
 def test_breakdown_groups_by_rate_highest_first():
