@@ -1,16 +1,14 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
+from common.dates import DateRangeFilterForm
 from invoices.models import Invoice
 
 
-class InvoiceFilterForm(forms.Form):
-    date_from = forms.DateField(label="Issued from", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="Issued until", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+class InvoiceFilterForm(DateRangeFilterForm):
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "All")] + list(Invoice.Status.choices))
 
-    def clean(self):
-        cleaned = super().clean()
-        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
-        if date_from and date_to and date_from > date_to:
-            raise forms.ValidationError("The start date must not be after the end date.")
-        return cleaned
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_from"].label = _("Issued from")
+        self.fields["date_to"].label = _("Issued until")

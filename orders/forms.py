@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from django import forms
 
+from common.dates import DateRangeFilterForm
 from orders.models import CLAIM_CODE_LENGTH, Order
 from orders.services import MAX_NOTE_LENGTH, MAX_QUANTITY_PER_ITEM, claim_code_normalize
 
@@ -110,23 +111,13 @@ class FilterControl:
     errors: list[str]
 
 
-class OrderHistoryFilterForm(forms.Form):
+class OrderHistoryFilterForm(DateRangeFilterForm):
     """Filters of the order history, read from the query string (GET)."""
+
+    field_order = ["status", "restaurant", "date_from", "date_to"]
 
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Order.Status.choices])
     restaurant = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, choices=())
-    date_from = forms.DateField(
-        label="From",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a valid date, e.g. 2025-03-31."},
-    )
-    date_to = forms.DateField(
-        label="To",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a valid date, e.g. 2025-03-31."},
-    )
 
     def __init__(self, *args, restaurants, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,10 +148,3 @@ class OrderHistoryFilterForm(forms.Form):
                 )
             )
         return result
-
-    def clean(self):
-        cleaned = super().clean()
-        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
-        if date_from and date_to and date_from > date_to:
-            self.add_error("date_to", "The end date is before the start date.")
-        return cleaned

@@ -1,13 +1,14 @@
 import secrets
 import zoneinfo
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
+from common.dates import local_day_bounds
 from orders.models import MenuCategory, MenuItem, Order, Restaurant, Table
 
 
@@ -155,10 +156,11 @@ def _local_day_range_q(*, restaurants, date_from, date_to) -> Q:
     for zone_name, restaurant_ids in by_zone.items():
         zone = zoneinfo.ZoneInfo(zone_name)
         part = Q() if len(by_zone) == 1 else Q(restaurant_id__in=restaurant_ids)
-        if date_from:
-            part &= Q(placed_at__gte=datetime.combine(date_from, time.min, tzinfo=zone))
-        if date_to:
-            part &= Q(placed_at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=zone))
+        start, end = local_day_bounds(date_from=date_from, date_to=date_to, zone=zone)
+        if start:
+            part &= Q(placed_at__gte=start)
+        if end:
+            part &= Q(placed_at__lt=end)
         condition |= part
     return condition
 

@@ -46,7 +46,7 @@ def test_list_filters_by_date_range_and_status(customer_client, customer):
 def test_bad_filters_are_explained_and_change_nothing(customer_client, customer):
     issue(customer)
     response = customer_client.get("/customer/invoices", {"date_from": "2026-05-01", "date_to": "2026-04-01"})
-    assert "must not be after" in response.content.decode()
+    assert "The end date is before the start date." in response.content.decode()
     assert len(response.context["page"].object_list) == 1
     response = customer_client.get("/customer/invoices", {"date_from": "yesterday", "status": "bogus"})
     assert response.status_code == 200 and "Enter a valid date" in response.content.decode()
@@ -140,3 +140,12 @@ def test_cancelled_invoice_page_points_to_the_cancellation(customer_client, cust
 def test_issue_date_is_today_in_the_restaurants_zone(customer):
     invoice = issue(customer, aware(2026, 6, 30, 22, 30), restaurant__timezone="Europe/Berlin")
     assert invoice.issue_date == dt.date(2026, 7, 1)
+
+
+@pytest.mark.parametrize("query", [{"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}])
+def test_out_of_range_dates_get_the_same_message_as_on_the_order_history(customer_client, customer, query):
+    issue(customer)
+    response = customer_client.get("/customer/invoices", query)
+    assert response.status_code == 200
+    assert "Enter a date between 1900-01-01 and 2999-12-31." in response.content.decode()
+    assert len(response.context["page"].object_list) == 1

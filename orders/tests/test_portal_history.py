@@ -238,3 +238,22 @@ def test_list_never_counts_all_orders(customer_client, customer, restaurants, dj
     with CaptureQueriesContext(connection) as captured:
         customer_client.get(URL)
     assert not [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}, {"date_from": "0001-01-01", "date_to": "9999-12-31"}],
+)
+def test_dates_at_the_ends_of_the_calendar_are_a_form_error_not_a_crash(customer_client, customer, restaurants, query):
+    bulk_orders(customer=customer, restaurants=restaurants, count=2)
+    response = customer_client.get(URL, query)
+    assert response.status_code == 400
+    assert "Enter a date between 1900-01-01 and 2999-12-31." in response.content.decode()
+    assert order_ids(response) == []
+
+
+def test_the_widest_accepted_range_lists_every_order(customer_client, customer, restaurants):
+    orders = bulk_orders(customer=customer, restaurants=restaurants, count=2)
+    response = customer_client.get(URL, {"date_from": "1900-01-01", "date_to": "2999-12-31"})
+    assert response.status_code == 200
+    assert sorted(order_ids(response)) == sorted(order.pk for order in orders)

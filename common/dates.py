@@ -1,0 +1,63 @@
+"""Date filters: one rule for every "from / to" date range a visitor types in.
+
+A date range reaches the database as the restaurant's local days
+(``local_day_bounds``): the first instant of ``date_from`` and of the day after
+``date_to``. Python's datetimes end at year 9999 and start at year 1, so a
+date near either end cannot be turned into those instants (``OverflowError``).
+The form therefore accepts only dates inside ``DATE_FILTER_MIN``..``DATE_FILTER_MAX``,
+far from both ends and wide enough for any real order or invoice.
+"""
+
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+DATE_FILTER_MIN = date(1900, 1, 1)
+DATE_FILTER_MAX = date(2999, 12, 31)
+
+_OUT_OF_RANGE = _("Enter a date between 1900-01-01 and 2999-12-31.")
+
+
+def _date_filter_field(label) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[
+            MinValueValidator(DATE_FILTER_MIN, message=_OUT_OF_RANGE),
+            MaxValueValidator(DATE_FILTER_MAX, message=_OUT_OF_RANGE),
+        ],
+        error_messages={"invalid": _("Enter a valid date, e.g. 2025-03-31.")},
+    )
+
+
+class DateRangeFilterForm(forms.Form):
+    """``date_from`` and ``date_to`` (both optional, both inclusive) of a list filter (GET).
+
+    Subclasses add their own fields and may relabel these two in ``__init__``.
+    """
+
+    date_from = _date_filter_field(_("From"))
+    date_to = _date_filter_field(_("To"))
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+
+def local_day_bounds(
+    *, date_from: date | None, date_to: date | None, zone: tzinfo
+) -> tuple[datetime | None, datetime | None]:
+    """The instants ``[start, end)`` covering the calendar days ``date_from``..``date_to`` in ``zone``.
+
+    Either end may be open (``None``). Dates must come from a ``DateRangeFilterForm``
+    (inside ``DATE_FILTER_MIN``..``DATE_FILTER_MAX``), where both instants exist.
+    """
+    start = datetime.combine(date_from, time.min, tzinfo=zone) if date_from else None
+    end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=zone) if date_to else None
+    return start, end
