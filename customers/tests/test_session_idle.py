@@ -96,3 +96,26 @@ def test_production_settings_make_cookies_secure_httponly_and_samesite():
         check=True,
     )
     assert json.loads(out.stdout.strip().splitlines()[-1]) == [True, True, "Lax", True, 1800]
+
+
+@pytest.mark.parametrize("idle_seconds", [5, 30, 59])
+def test_a_timeout_under_a_minute_keeps_an_active_visitor_signed_in(client, customer, settings, idle_seconds):
+    """Requests always less than the timeout apart: the session must survive however long it lasts."""
+    settings.CUSTOMER_SESSION_IDLE_SECONDS = idle_seconds
+    log_in(client, customer)
+    gap = idle_seconds * 2 // 3
+    for _ in range(4):
+        # The visitor was last active ``gap`` seconds ago: move the stamp back by what
+        # really passed since it was written, as the clock would have.
+        session = client.session
+        session[SESSION_LAST_SEEN] -= gap
+        session.save()
+        assert client.get("/customer/").status_code == 200
+
+
+def test_the_stamp_is_refreshed_at_least_every_tenth_of_a_short_timeout(client, customer, settings):
+    settings.CUSTOMER_SESSION_IDLE_SECONDS = 30
+    log_in(client, customer)
+    age_session(client, 3)
+    assert client.get("/customer/").status_code == 200
+    assert time.time() - client.session[SESSION_LAST_SEEN] < 3
