@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress, Login
 from django import forms
 from django.contrib.auth.hashers import make_password
 
+from common.text import validate_document_text
 from customers.countries import COUNTRIES
 from customers.models import Customer
 
@@ -26,6 +27,7 @@ class RegisterForm(SignupForm):
     full_name = forms.CharField(
         label="Full name",
         max_length=200,
+        validators=[validate_document_text],
         widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "Alex Example"}),
     )
     field_order = ["full_name", "email", "password1"]

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from common.text import validate_document_text
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -64,14 +66,14 @@ class Customer(models.Model):
     """A guest's own account profile, with the buyer details used on invoices."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="customer")
-    full_name = models.CharField(max_length=200)
-    business_name = models.CharField(max_length=200, blank=True)
-    vat_id = models.CharField("VAT ID / tax number", max_length=50, blank=True)
-    street = models.CharField("street address", max_length=200, blank=True)
-    postal_code = models.CharField(max_length=20, blank=True)
-    city = models.CharField(max_length=100, blank=True)
+    full_name = models.CharField(max_length=200, validators=[validate_document_text])
+    business_name = models.CharField(max_length=200, blank=True, validators=[validate_document_text])
+    vat_id = models.CharField("VAT ID / tax number", max_length=50, blank=True, validators=[validate_document_text])
+    street = models.CharField("street address", max_length=200, blank=True, validators=[validate_document_text])
+    postal_code = models.CharField(max_length=20, blank=True, validators=[validate_document_text])
+    city = models.CharField(max_length=100, blank=True, validators=[validate_document_text])
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. DE")
-    phone = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(max_length=40, blank=True, validators=[validate_document_text])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from django import forms
 
 from common.dates import DateRangeFilterForm
+from common.text import validate_document_text
 from orders.models import CLAIM_CODE_LENGTH, Order
 from orders.services import MAX_NOTE_LENGTH, MAX_QUANTITY_PER_ITEM, claim_code_normalize
 
@@ -27,7 +28,7 @@ class OrderForm(forms.Form):
     loaded to validate an order.
     """
 
-    note = forms.CharField(required=False, max_length=MAX_NOTE_LENGTH)
+    note = forms.CharField(required=False, max_length=MAX_NOTE_LENGTH, validators=[validate_document_text])
     # The form's idempotency key (see order_place); optional so an old page still orders.
     submission = forms.UUIDField(required=False)
 

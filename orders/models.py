@@ -8,6 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 
+from common.text import validate_document_text
+
 TIMEZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones())
 
 # Crockford base32 without look-alikes (no I, L, O, U): easy to read off a receipt.
@@ -32,15 +34,15 @@ def new_claim_code() -> str:
 class Restaurant(models.Model):
     """The tenant. Its legal details are the seller on invoices."""
 
-    name = models.CharField("display name", max_length=200)
-    legal_name = models.CharField(max_length=200)
-    street = models.CharField("street address", max_length=200)
-    postal_code = models.CharField(max_length=20)
-    city = models.CharField(max_length=100)
+    name = models.CharField("display name", max_length=200, validators=[validate_document_text])
+    legal_name = models.CharField(max_length=200, validators=[validate_document_text])
+    street = models.CharField("street address", max_length=200, validators=[validate_document_text])
+    postal_code = models.CharField(max_length=20, validators=[validate_document_text])
+    city = models.CharField(max_length=100, validators=[validate_document_text])
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. DE")
-    vat_id = models.CharField("VAT ID / tax number", max_length=50)
+    vat_id = models.CharField("VAT ID / tax number", max_length=50, validators=[validate_document_text])
     email = models.EmailField("contact email")
-    phone = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(max_length=40, blank=True, validators=[validate_document_text])
     currency = models.CharField(
         max_length=3,
         default="EUR",
@@ -63,7 +65,7 @@ class Restaurant(models.Model):
 
 class Table(models.Model):
     restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="tables")
-    label = models.CharField(max_length=50)
+    label = models.CharField(max_length=50, validators=[validate_document_text])
     token = models.CharField(max_length=64, unique=True, default=new_table_token, editable=False)
     is_active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -92,7 +94,7 @@ class Table(models.Model):
 
 class MenuCategory(models.Model):
     restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="categories")
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[validate_document_text])
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -106,8 +108,8 @@ class MenuCategory(models.Model):
 class MenuItem(models.Model):
     restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="menu_items")
     category = models.ForeignKey(MenuCategory, on_delete=models.PROTECT, related_name="items")
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=200, validators=[validate_document_text])
+    description = models.TextField(blank=True, validators=[validate_document_text])
     price_cents = models.PositiveIntegerField("gross price (cents)", help_text="Including VAT, in cents.")
     vat_rate = models.DecimalField(
         "VAT rate (%)",
@@ -167,7 +169,7 @@ class Order(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     currency = models.CharField(max_length=3)
-    note = models.TextField(blank=True, max_length=MAX_NOTE_LENGTH)
+    note = models.TextField(blank=True, max_length=MAX_NOTE_LENGTH, validators=[validate_document_text])
     total_cents = models.PositiveIntegerField(default=0)
     # Unguessable reference for the guest's confirmation page.
     public_token = models.CharField(max_length=32, unique=True, default=new_order_token, editable=False)
