@@ -1,11 +1,14 @@
-from django.urls import path
+from django.urls import path, register_converter
 
+from common.urlinput import TokenConverter
 from orders import views
+
+register_converter(TokenConverter, "token")
 
 app_name = "orders"
 
 urlpatterns = [
-    path("menu/<str:table_token>/", views.menu, name="menu"),
-    path("menu/<str:table_token>/order", views.order_create, name="order_create"),
-    path("order/<str:order_token>/", views.confirmation, name="confirmation"),
+    path("menu/<token:table_token>/", views.menu, name="menu"),
+    path("menu/<token:table_token>/order", views.order_create, name="order_create"),
+    path("order/<token:order_token>/", views.confirmation, name="confirmation"),
 ]

@@ -59,6 +59,14 @@ def test_unknown_token_is_a_friendly_404(client, db, token):
     assert "find that page" in response.content.decode()
 
 
+@pytest.mark.parametrize("token", ["x" * 65, "a.b", "%E2%80%AEevil", "a%20b", "a%00b"])
+def test_a_token_outside_the_token_alphabet_is_a_404_before_any_query(client, db, django_assert_num_queries, token):
+    with django_assert_num_queries(0):
+        assert client.get(f"/menu/{token}/").status_code == 404
+        assert client.post(f"/menu/{token}/order", {"note": "x"}).status_code == 404
+        assert client.get(f"/order/{token}/").status_code == 404
+
+
 def test_unknown_token_is_friendly_even_in_the_debug_demo(client, db, settings):
     settings.DEBUG = True
     for url in [reverse("orders:menu", args=["gone"]), reverse("orders:confirmation", args=["gone"])]:
