@@ -58,6 +58,7 @@ ADMIN_URLS = [
     "/admin/customers/customer/?q=%00",
     "/admin/customers/user/?q=%00&is_staff__exact=%00",
     "/admin/autocomplete/?term=%00&app_label=orders&model_name=menuitem&field_name=category",
+    "/admin/audit/auditentry/?q=%00&action__exact=%00",
     "/admin/login/?next=%00",
 ]
 
