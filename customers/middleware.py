@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.utils.translation import gettext, ngettext
 
 from customers.adapter import SESSION_LAST_SEEN
 
@@ -18,6 +19,18 @@ TOUCH_FRACTION_OF_TIMEOUT = 10
 def touch_interval(*, idle_seconds: int) -> int:
     """Seconds between two writes of the last-seen stamp for an idle timeout of ``idle_seconds``."""
     return min(TOUCH_EVERY_SECONDS, idle_seconds // TOUCH_FRACTION_OF_TIMEOUT)
+
+
+def _idle_logout_message(idle_seconds: int) -> str:
+    # In seconds below two minutes: a short timeout would otherwise read "after 0 minutes".
+    if idle_seconds < 120:
+        return gettext("You were logged out after %(count)d seconds without activity.") % {"count": idle_seconds}
+    minutes = idle_seconds // 60
+    return ngettext(
+        "You were logged out after %(count)d minute without activity.",
+        "You were logged out after %(count)d minutes without activity.",
+        minutes,
+    ) % {"count": minutes}
 
 
 class CustomerSessionIdleMiddleware:
@@ -38,8 +51,7 @@ class CustomerSessionIdleMiddleware:
             now = int(time.time())
             if now - last_seen > settings.CUSTOMER_SESSION_IDLE_SECONDS:
                 logout(request)
-                minutes = settings.CUSTOMER_SESSION_IDLE_SECONDS // 60
-                messages.info(request, f"You were logged out after {minutes} minutes without activity.")
+                messages.info(request, _idle_logout_message(settings.CUSTOMER_SESSION_IDLE_SECONDS))
             elif now - last_seen >= touch_interval(idle_seconds=settings.CUSTOMER_SESSION_IDLE_SECONDS):
                 request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)

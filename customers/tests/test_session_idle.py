@@ -119,3 +119,11 @@ def test_the_stamp_is_refreshed_at_least_every_tenth_of_a_short_timeout(client, 
     age_session(client, 3)
     assert client.get("/customer/").status_code == 200
     assert time.time() - client.session[SESSION_LAST_SEEN] < 3
+
+
+def test_a_short_timeout_is_explained_in_seconds(client, customer, settings):
+    settings.CUSTOMER_SESSION_IDLE_SECONDS = 30
+    log_in(client, customer)
+    age_session(client, 31)
+    page = client.get(client.get("/customer/")["Location"])
+    assert b"You were logged out after 30 seconds without activity." in page.content
