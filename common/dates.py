@@ -12,12 +12,15 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 DATE_FILTER_MIN = date(1900, 1, 1)
 DATE_FILTER_MAX = date(2999, 12, 31)
 
-_OUT_OF_RANGE = _("Enter a date between 1900-01-01 and 2999-12-31.")
+_OUT_OF_RANGE = format_lazy(
+    _("Enter a date between {first} and {last}."), first=DATE_FILTER_MIN.isoformat(), last=DATE_FILTER_MAX.isoformat()
+)
 
 
 def _date_filter_field(label) -> forms.DateField:
