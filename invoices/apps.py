@@ -12,6 +12,11 @@ class InvoicesConfig(AppConfig):
         logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
         checks.register(check_invoice_number_format, checks.Tags.compatibility)
 
+        from invoices.storage import invoice_storage_check
+        from ops.health import readiness_check_register
+
+        readiness_check_register("invoice_storage", invoice_storage_check)
+
 
 def check_invoice_number_format(app_configs=None, **kwargs):
     """A number format that could repeat numbers must stop the deploy, not the first invoice of next year."""

@@ -62,3 +62,20 @@ class PrivateFileSystemStorage(FileSystemStorage):
 def invoice_storage():
     """The storage for invoice PDFs (``STORAGES["invoices"]``), looked up at call time."""
     return storages["invoices"]
+
+
+def invoice_storage_check() -> None:
+    """Readiness: the invoice storage can be reached (raises if not).
+
+    On the file system the directory must exist (it is created on a fresh
+    install, as the first save would) and be writable by this process;
+    elsewhere (S3) asking for one object's existence is one cheap request
+    that fails when the bucket, the credentials or the network do.
+    """
+    storage = invoice_storage()
+    if isinstance(storage, FileSystemStorage):
+        os.makedirs(storage.location, exist_ok=True)
+        if not os.access(storage.location, os.W_OK | os.X_OK):
+            raise PermissionError(f"invoice storage directory not writable: {storage.location}")
+    else:
+        storage.exists("readyz-probe")
