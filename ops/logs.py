@@ -46,12 +46,14 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, request id, any ``extra`` fields."""
 
     def format(self, record: logging.LogRecord) -> str:
+        # The filter writes "-" for the plain format; JSON says null.
+        request_id = getattr(record, "request_id", None) or request_id_current()
         entry = {
             "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", None) or request_id_current(),
+            "request_id": None if request_id == "-" else request_id,
         }
         for key, value in record.__dict__.items():
             # Only plain values: an object such as the ``request`` Django adds
