@@ -80,7 +80,7 @@ class Invoice(models.Model):
 
     # Only these may change after issue (delivery/bookkeeping state and the PDF copy).
     MUTABLE_FIELDS = frozenset(
-        {"status", "sent_at", "paid_at", "cancelled_at", "pdf_path", "pdf_rendered_at", "pdf_error"}
+        {"status", "sent_at", "paid_at", "cancelled_at", "pdf_path", "pdf_rendered_at", "pdf_error", "pdf_sha256"}
     )
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INVOICE)
@@ -138,6 +138,9 @@ class Invoice(models.Model):
     pdf_path = models.CharField(max_length=255, blank=True)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
     pdf_error = models.CharField(max_length=255, blank=True)
+    # SHA-256 (hex) of the stored file, so a lost or altered copy can be found
+    # (manage.py check_documents); empty for files stored before it existed.
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)

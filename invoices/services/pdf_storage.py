@@ -4,6 +4,7 @@ The frozen invoice fields are the record; the file is a rendering that can be
 redone at any time, so a missing or broken file is rendered again.
 """
 
+import hashlib
 import logging
 
 from django.core.files.base import ContentFile
@@ -41,16 +42,20 @@ def invoice_pdf_store(*, invoice: Invoice) -> bytes:
     previous_path, previous_rendered_at = invoice.pdf_path, invoice.pdf_rendered_at
     stored = storage.save(previous_path or invoice_pdf_name(invoice), ContentFile(pdf))
     rendered_at = timezone.now()
+    # For check_documents. Renderings of one invoice are byte-identical, so the
+    # hash also fits the file a concurrent writer may have overwritten it with.
+    sha256 = hashlib.sha256(pdf).hexdigest()
     won = Invoice.objects.filter(pk=invoice.pk, pdf_path=previous_path, pdf_rendered_at=previous_rendered_at).update(
-        pdf_path=stored, pdf_rendered_at=rendered_at, pdf_error=""
+        pdf_path=stored, pdf_rendered_at=rendered_at, pdf_error="", pdf_sha256=sha256
     )
     if won:
         if previous_path and previous_path != stored:
             storage.delete(previous_path)  # the storage kept the old copy instead of overwriting it
         invoice.pdf_path, invoice.pdf_rendered_at, invoice.pdf_error = stored, rendered_at, ""
+        invoice.pdf_sha256 = sha256
     else:
         # Another rendering was recorded first; keep that one.
-        invoice.refresh_from_db(fields=["pdf_path", "pdf_rendered_at", "pdf_error"])
+        invoice.refresh_from_db(fields=["pdf_path", "pdf_rendered_at", "pdf_error", "pdf_sha256"])
         if stored != invoice.pdf_path:
             storage.delete(stored)
     return pdf
