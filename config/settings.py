@@ -395,7 +395,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.request": {"level": "ERROR"},
-        # runserver's own access line (with the query string); ours replaces it.
-        "django.server": {"handlers": [], "level": "WARNING", "propagate": True},
+        # runserver's own access line has the full URL, tokens and query string
+        # included; the ops.request line replaces it.
+        "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
 }

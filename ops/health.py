@@ -11,6 +11,7 @@ what they own from ``AppConfig.ready`` with ``readiness_check_register``
 """
 
 import logging
+import os
 import threading
 import time
 import uuid
@@ -47,7 +48,9 @@ def cache_check() -> None:
     if not settings.REDIS_URL:
         return  # the local-memory cache of a single process cannot be down
     cache = caches["default"]
-    key, value = "ops:readyz", uuid.uuid4().hex
+    # One key per thread: probes of other threads and servers write the shared
+    # Redis at the same moment and must not read each other's value.
+    key, value = f"ops:readyz:{os.getpid()}:{threading.get_ident()}", uuid.uuid4().hex
     cache.set(key, value, timeout=30)
     if cache.get(key) != value:
         raise RuntimeError("cache did not return the value just written")

@@ -58,7 +58,7 @@ class RequestLogMiddleware:
             request.request_id = request_id
             response = self.get_response(request)
             response[REQUEST_ID_HEADER] = request_id
-            if request.path in PROBES and response.status_code == 200:
+            if request.path_info in PROBES and response.status_code == 200:
                 return response
             duration_ms = round((time.perf_counter() - started) * 1000, 1)
             user_id = _user_id(request)

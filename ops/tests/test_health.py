@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
 from conftest import free_port
+from ops.health import cache_check
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -166,3 +168,28 @@ def test_a_production_server_whose_database_is_down_is_alive_but_not_ready(tmp_p
         server.terminate()
         output = server.communicate(timeout=30)[0].decode()
     assert "Readiness check database failed: OperationalError" in output
+
+
+def test_concurrent_cache_checks_do_not_read_each_others_value(settings):
+    """Every thread of every server probes the one Redis at once; a shared key would fail them at random."""
+    settings.REDIS_URL = settings.REDIS_URL or "redis://configured"  # the shared cache counts as configured
+    failures = []
+
+    def probe():
+        for _ in range(1500):
+            try:
+                cache_check()
+            except RuntimeError as exc:
+                failures.append(exc)
+
+    threads = [threading.Thread(target=probe) for _ in range(4)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: interleave set and get
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert failures == []
