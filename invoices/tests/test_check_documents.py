@@ -83,7 +83,7 @@ def test_a_file_stored_before_hashes_were_kept_is_counted_not_failed(documents, 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known bug, left to the invoices/services split: the storage name is customers/<id>/invoices/<number>.pdf, "
+    reason="known bug, not fixed here (invoices.services.pdf_storage.invoice_pdf_name): the storage name is customers/<id>/invoices/<number>.pdf, "
     "so one customer's invoices from two restaurants with the same number share one file",
 )
 def test_same_number_from_two_restaurants_keeps_two_files(

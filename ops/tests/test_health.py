@@ -128,7 +128,7 @@ def _get(port: int, path: str, host: str = "10.0.0.7") -> int:
 
 
 def test_a_production_server_whose_database_is_down_is_alive_but_not_ready(tmp_path):
-    """gunicorn with production settings and a database on a closed port, probed over plain HTTP by IP."""
+    """gunicorn with production settings, database and Redis on closed ports, probed over plain HTTP by IP."""
     port = free_port()
     env = {
         **os.environ,
@@ -137,7 +137,8 @@ def test_a_production_server_whose_database_is_down_is_alive_but_not_ready(tmp_p
         "ALLOWED_HOSTS": "order.example.com",
         "SITE_URL": "https://order.example.com",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:{closed_port()}/nowhere",
-        "REDIS_URL": "",
+        "REDIS_URL": f"redis://127.0.0.1:{closed_port()}/9",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "MEDIA_ROOT": str(tmp_path / "media"),
         "WEB_CONCURRENCY": "1",
         "GUNICORN_THREADS": "1",
