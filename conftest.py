@@ -55,10 +55,56 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+# Reports every Content-Security-Policy violation of every page (and frame) the
+# context opens to Python: the event fires before the console message, and the
+# binding survives navigations.
+_CSP_WATCH_SCRIPT = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation(`${event.effectiveDirective} blocked ${event.blockedURI || "inline"} `
+    + `on ${event.documentURI} (${event.sourceFile || ""}:${event.lineNumber || 0}) ${event.sample || ""}`);
+});
+"""
+# What Chromium prints when a header is refused or a policy blocks something.
+_CSP_CONSOLE_MARKERS = ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy")
+
+
 @pytest.fixture
-def phone_page(browser):
-    """A page at a phone-sized viewport, for guest journeys."""
+def csp_violations():
+    """The CSP violations seen by the test's browser pages; any left at the end fail the test.
+
+    A test that provokes a violation on purpose asserts on this list and empties it.
+    """
+    violations: list[str] = []
+    yield violations
+    if violations:
+        pytest.fail("Content-Security-Policy violations in the browser:\n" + "\n".join(violations), pytrace=False)
+
+
+def watch_csp(context, violations: list[str]) -> None:
+    context.expose_binding("__cspViolation", lambda _source, text: violations.append(text))
+    context.add_init_script(_CSP_WATCH_SCRIPT)
+    context.on(
+        "console",
+        lambda message: violations.append(f"console: {message.text}")
+        if any(marker in message.text for marker in _CSP_CONSOLE_MARKERS)
+        else None,
+    )
+
+
+@pytest.fixture
+def page(context, csp_violations):
+    """pytest-playwright's page, watched for CSP violations."""
+    watch_csp(context, csp_violations)
+    page = context.new_page()
+    yield page
+    page.close()
+
+
+@pytest.fixture
+def phone_page(browser, csp_violations):
+    """A page at a phone-sized viewport, for guest journeys, watched for CSP violations."""
     context = browser.new_context(viewport=PHONE_VIEWPORT, device_scale_factor=2, is_mobile=True, has_touch=True)
+    watch_csp(context, csp_violations)
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
