@@ -85,9 +85,11 @@ def watch_csp(context, violations: list[str]) -> None:
     context.add_init_script(_CSP_WATCH_SCRIPT)
     context.on(
         "console",
-        lambda message: violations.append(f"console: {message.text}")
-        if any(marker in message.text for marker in _CSP_CONSOLE_MARKERS)
-        else None,
+        lambda message: (
+            violations.append(f"console: {message.text}")
+            if any(marker in message.text for marker in _CSP_CONSOLE_MARKERS)
+            else None
+        ),
     )
 
 
