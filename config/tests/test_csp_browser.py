@@ -44,7 +44,11 @@ def test_admin_and_staff_two_factor_setup_work_under_the_policy(live_server, pho
     page.fill("input[name='auth-password']", DEFAULT_PASSWORD)
     page.get_by_role("button", name="Continue").click()
     expect(page.locator("#site-name")).to_be_visible()
-    for path in ["/admin/orders/order/", "/admin/orders/restaurant/", f"/admin/orders/restaurant/{restaurant_a.pk}/change/"]:
+    for path in [
+        "/admin/orders/order/",
+        "/admin/orders/restaurant/",
+        f"/admin/orders/restaurant/{restaurant_a.pk}/change/",
+    ]:
         page.goto(live_server.url + path)
         expect(page.locator("#content")).to_be_visible()
     # The printable QR sheet: stylesheet and print button come from static files.

@@ -88,4 +88,3 @@ def test_portal_pages_with_personal_data_are_never_stored(customer_client, custo
         assert "no-store" in response.headers.get("Cache-Control", ""), path
     # The sign-in pages live under /customer/ too and hold typed-in addresses.
     assert "no-store" in Client().get("/customer/login").headers["Cache-Control"]
-
