@@ -62,3 +62,5 @@ def test_admin_and_staff_two_factor_setup_work_under_the_policy(live_server, pho
     expect(qr).to_be_visible()
     page.wait_for_function("() => document.querySelector('.mfa-qr img').complete")
     assert page.evaluate("() => document.querySelector('.mfa-qr img').naturalWidth") > 0
+    page.goto(f"{live_server.url}/admin/mfa/")
+    expect(page.locator("h1")).to_be_visible()
