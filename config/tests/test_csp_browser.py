@@ -38,7 +38,7 @@ def test_an_injected_inline_script_and_style_are_refused(live_server, phone_page
 
 def test_admin_and_staff_two_factor_setup_work_under_the_policy(live_server, phone_page, staff_a, restaurant_a):
     page = phone_page
-    TableFactory(restaurant=restaurant_a)
+    table = TableFactory(restaurant=restaurant_a)
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("input[name='auth-username']", staff_a.email)
     page.fill("input[name='auth-password']", DEFAULT_PASSWORD)
@@ -48,6 +48,10 @@ def test_admin_and_staff_two_factor_setup_work_under_the_policy(live_server, pho
         "/admin/orders/order/",
         "/admin/orders/restaurant/",
         f"/admin/orders/restaurant/{restaurant_a.pk}/change/",
+        # The tables' QR thumbnails and preview are sized by admin-qr.css, not style="".
+        "/admin/orders/table/",
+        f"/admin/orders/table/{table.pk}/change/",
+        "/admin/invoices/invoice/",
     ]:
         page.goto(live_server.url + path)
         expect(page.locator("#content")).to_be_visible()
