@@ -92,6 +92,11 @@ MIDDLEWARE = [
     "ops.middleware.RequestLogMiddleware",
     "ops.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after security: every response gets the headers, also one that a
+    # later middleware answers by itself (a NUL-byte 404, a rate-limit 429).
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
+    "config.middleware.PortalNoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -101,9 +106,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "config.middleware.PermissionsPolicyMiddleware",
-    "config.middleware.PortalNoStoreMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "customers.middleware.CustomerSessionIdleMiddleware",
     "orders.middleware.StaffTimezoneMiddleware",

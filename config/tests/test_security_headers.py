@@ -66,6 +66,10 @@ def test_menu_portal_admin_login_and_error_pages_carry_the_policy(client, custom
     not_found = client.get("/menu/no-such-table/")
     assert not_found.status_code == 404
     assert_site_headers(not_found)
+    # Answered by a middleware before any view (a NUL byte in the URL): still under the policy.
+    refused = client.get("/menu/%00/")
+    assert refused.status_code == 404
+    assert_site_headers(refused)
 
     limited = too_many_staff_logins(Client())
     assert limited.status_code == 429
