@@ -78,10 +78,14 @@ INSTALLED_APPS = [
     "two_factor",
     # Content-Security-Policy header (its system check catches pre-4.0 settings).
     "csp",
-    # Project apps
+    # ISO 3166-1 country names with their translations (common.countries)
+    "django_countries",
+    # Project apps, bottom layer first (the import contract is in .importlinter)
+    "common",
     "ops",
     "audit",
     "customers",
+    "staff",
     "orders",
     "invoices",
 ]
@@ -210,7 +214,7 @@ ACCOUNT_SIGNUP_REDIRECT_URL = "/customer/"
 # Rate limits, counted in the default cache (Redis when REDIS_URL is set, so
 # they hold across processes). Guests in one restaurant often share a Wi-Fi
 # IP, so per-IP limits are generous and per-address limits are tight.
-# Our own views add django-ratelimit limits (customers/ratelimits.py).
+# Our own views add django-ratelimit limits (common/ratelimits.py).
 ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip,200/h/ip",
     "login": "30/m/ip",
@@ -248,13 +252,13 @@ TWO_FACTOR_LOGIN_TIMEOUT = 600
 TWO_FACTOR_REMEMBER_COOKIE_AGE = None
 # The default admin site is the MFA-aware StaffAdminSite (Django's documented
 # way to replace admin.site: a custom AdminConfig with default_site).
-INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "customers.mfa.apps.StaffAdminConfig"
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "staff.apps.StaffAdminConfig"
 
 # --- Rate limiting ----------------------------------------------------------
-RATELIMIT_VIEW = "config.views.ratelimited"
+RATELIMIT_VIEW = "common.views.ratelimited"
 RATELIMIT_USE_CACHE = "default"
 # key="ip" must see the client behind a proxy (TRUSTED_PROXY_COUNT), like allauth's limits.
-RATELIMIT_IP_META_KEY = "customers.ratelimits.request_client_ip"
+RATELIMIT_IP_META_KEY = "common.ratelimits.request_client_ip"
 # Placing orders at a table (django-ratelimit syntax).
 ORDER_RATE_PER_IP = env_str("ORDER_RATE_PER_IP", "120/m")
 ORDER_RATE_PER_TABLE = env_str("ORDER_RATE_PER_TABLE", "20/m")

@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from customers.mfa.staff import urlpatterns as staff_mfa_urls
+from staff.urls import urlpatterns as staff_urls
 
 urlpatterns = [
     # Staff sign in through django-two-factor-auth (/admin/login/, /admin/mfa/...),
     # listed first so it replaces the admin's own login page.
-    path("admin/", include(staff_mfa_urls)),
+    path("admin/", include(staff_urls)),
     path("admin/", admin.site.urls),
     # Customer portal: each app mounts its own pages under /customer/.
     path("customer/", include("customers.urls")),
@@ -17,4 +17,4 @@ urlpatterns = [
     path("", include("orders.urls")),
 ]
 
-handler404 = "config.views.page_not_found"
+handler404 = "common.views.page_not_found"

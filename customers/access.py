@@ -4,7 +4,7 @@ A request gets its Customer only when all of these hold:
 
 * the user is signed in and has a Customer profile (staff accounts have none);
 * the session was opened by the customer login, not the staff admin login
-  (``customers.mfa.sessions``: the admin login skips allauth's stages);
+  (``common.sessions``: the admin login skips allauth's stages);
 * if the account has MFA on, this session proved the second factor
   (``request.user.is_verified()``). A session opened before MFA was turned
   on, possibly on a stolen or shared device, must not keep working.
@@ -18,8 +18,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from common.sessions import staff_session_refused
 from customers.mfa.services import mfa_enabled_expression
-from customers.mfa.sessions import staff_session_refused
 from customers.models import Customer
 
 _ACCOUNT_FACTS_ATTR = "_portal_account_facts"

@@ -9,8 +9,8 @@ from allauth.account.models import EmailAddress, Login
 from django import forms
 from django.contrib.auth.hashers import make_password
 
+from common.countries import country_choices
 from common.text import validate_document_text
-from customers.countries import COUNTRIES
 from customers.models import Customer
 
 
@@ -93,7 +93,8 @@ class ProfileForm(forms.ModelForm):
 
     country = forms.ChoiceField(
         label="Country",
-        choices=[("", "— Choose a country —"), *COUNTRIES],
+        # A callable, so the names are those of the language active when the page is shown.
+        choices=lambda: [("", "— Choose a country —"), *country_choices()],
         required=False,
         widget=forms.Select(attrs={"autocomplete": "country"}),
     )

@@ -10,10 +10,10 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
 
-from config.views import ratelimited
+from common.ratelimits import client_ip_key, email_key
+from common.views import ratelimited
 from customers.decorators import customer_required
 from customers.forms import ProfileForm, ResendVerificationForm
-from customers.ratelimits import client_ip_key, email_key
 from customers.services import (
     ResendResult,
     customer_email_verified,

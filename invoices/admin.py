@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 
+from common.money import format_money
 from invoices.exports import invoices_csv
 from invoices.models import Invoice, InvoiceLine
 from invoices.services import invoice_cancel, invoice_pdf_bytes, invoice_set_status
 from orders.admin import RestaurantScopedAdmin
-from orders.money import format_money
 
 
 class InvoiceLineInline(admin.TabularInline):

@@ -3,7 +3,7 @@
 import csv
 import io
 
-from orders.money import format_rate, minor_units_to_amount
+from common.money import format_rate, minor_units_to_amount
 
 CSV_COLUMNS = [
     "Number",

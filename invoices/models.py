@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from orders.money import round_half_up
+from common.money import round_half_up
 
 
 class InvoiceNumberCounter(models.Model):

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from invoices.countries import country_name
+from common.countries import country_name
 
 FONT_DIR = Path(settings.INVOICE_FONT_DIR).resolve()
 FONT_BASE_URL = FONT_DIR.as_uri() + "/"

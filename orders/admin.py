@@ -9,11 +9,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from common.dates import format_local_datetime
+from common.money import amount_to_minor_units, format_money, minor_units_to_amount
+from common.qr import qr_svg
 from orders.models import MenuCategory, MenuItem, Order, OrderLine, Restaurant, Table
-from orders.money import amount_to_minor_units, format_money, minor_units_to_amount
-from orders.qr import qr_svg
 from orders.services import order_set_status
-from orders.templatetags.portal import format_local_datetime
 
 
 def natural_key(label: str) -> list:

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 
+from common.countries import country_choices
 from common.text import validate_document_text
 
 TIMEZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones())
@@ -39,7 +40,7 @@ class Restaurant(models.Model):
     street = models.CharField("street address", max_length=200, validators=[validate_document_text])
     postal_code = models.CharField(max_length=20, validators=[validate_document_text])
     city = models.CharField(max_length=100, validators=[validate_document_text])
-    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. DE")
+    country = models.CharField(max_length=2, choices=country_choices, help_text="ISO 3166-1 alpha-2 code, e.g. DE")
     vat_id = models.CharField("VAT ID / tax number", max_length=50, validators=[validate_document_text])
     email = models.EmailField("contact email")
     phone = models.CharField(max_length=40, blank=True, validators=[validate_document_text])

@@ -11,14 +11,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from common.dates import format_local_datetime
+from common.money import format_money, vat_breakdown
 from customers.decorators import customer_required
 from orders.forms import ClaimCodeForm, OrderHistoryFilterForm
 from orders.guest_session import guest_order_ids, guest_orders_forget
 from orders.models import Order
-from orders.money import format_money, vat_breakdown
 from orders.selectors import customer_order_detail, customer_order_history, customer_restaurants
 from orders.services import ClaimRefused, order_claim_by_code, order_claim_session_orders
-from orders.templatetags.portal import format_local_datetime
 
 # Claim codes carry 50 random bits; these limits keep guessing hopeless while a
 # customer with a handful of receipts (and typos) is never stopped. The per-IP

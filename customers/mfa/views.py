@@ -14,12 +14,12 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_ratelimit.decorators import ratelimit
 
+from common.qr import qr_svg
 from customers.decorators import customer_required
 from customers.mfa import services
 from customers.mfa.forms import DisableForm, RegenerateForm, SetupConfirmForm, VerifyForm
 from customers.mfa.stages import STAGE_KEY
 from customers.services import customer_sessions_end_others
-from orders.qr import qr_svg
 
 # Brute force: django-otp's back-off (1, 2, 4, ... s per device) plus these
 # request limits. Per account, whatever the attacker's IP: at most 10 code

@@ -3,8 +3,8 @@
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from common.sessions import STAFF_SESSION_KEY
 from customers.mfa import services
-from customers.mfa.sessions import STAFF_SESSION_KEY
 from customers.tests.factories import DEFAULT_PASSWORD, CustomerFactory
 from customers.tests.helpers import code_for, is_logged_in
 

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from common.money import format_money, vat_breakdown
 from customers.models import Customer
 from customers.services import customer_email_verified
 from invoices.models import Invoice, InvoiceLine
@@ -25,7 +26,6 @@ from invoices.selectors import invoice_live_for_order
 from invoices.services import numbering
 from invoices.services.delivery import invoice_deliver_after_commit
 from orders.models import Order, Restaurant
-from orders.money import format_money, vat_breakdown
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def invoice_refusal(*, order: Order, customer: Customer) -> Refusal | None:
 def invoice_lines_compute(order_lines) -> list[InvoiceLine]:
     """Unsaved invoice lines for order lines, with VAT allocated exactly.
 
-    VAT is computed once per rate on the sum of gross amounts (``orders.money``).
+    VAT is computed once per rate on the sum of gross amounts (``common.money``).
     That per-rate VAT is spread over the rate's lines in proportion to their
     gross amounts (largest remainder, ties to the earlier line), so the lines'
     VAT adds up to the per-rate VAT to the cent and net + VAT == gross holds per

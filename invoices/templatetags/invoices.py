@@ -29,7 +29,8 @@ def _live_invoice(order) -> LiveInvoice | None:
 def invoice_action_for(context, order):
     """What the order page offers: the live invoice, a refusal to explain, or the issue button."""
     request = context.get("request")
-    customer = getattr(request, "customer", None) or getattr(getattr(request, "user", None), "customer", None)
+    # The order page is a customer_required view, which sets request.customer.
+    customer = getattr(request, "customer", None)
     invoice = _live_invoice(order)
     if invoice is not None or customer is None:
         return {"invoice": invoice, "refusal": None}

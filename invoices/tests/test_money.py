@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from common.money import vat_breakdown, vat_from_gross
 from invoices.models import InvoiceLine
 from invoices.services import invoice_lines_compute
-from orders.money import vat_breakdown, vat_from_gross
 
 RATES = [Decimal(r) for r in ("0", "5", "5.5", "7", "10", "13", "19", "20", "21", "25", "100")]
 

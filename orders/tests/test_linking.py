@@ -102,7 +102,7 @@ def test_menu_page_of_a_logged_in_customer_stays_within_a_few_queries(
 def test_an_admin_sign_in_does_not_order_as_the_customer(client, customer, table, soup):
     # A staff member who also has a customer profile, signed in through the
     # admin login (which skips the customer's MFA and idle timeout).
-    from customers.mfa.sessions import STAFF_SESSION_KEY
+    from common.sessions import STAFF_SESSION_KEY
 
     client.force_login(customer.user)
     session = client.session

@@ -17,11 +17,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import dateformat
 
+from common.dates import format_local_datetime
 from orders.guest_session import GUEST_ORDERS_SESSION_KEY
 from orders.models import Order
 from orders.selectors import customer_restaurants, customer_restaurants_changed
 from orders.services import order_claim_by_code, order_claim_session_orders, order_place
-from orders.templatetags.portal import format_local_datetime
 from orders.tests.factories import MenuItemFactory, OrderFactory, RestaurantFactory, TableFactory, order_with_lines
 
 URL = reverse("portal:order_list")

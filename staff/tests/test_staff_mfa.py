@@ -9,8 +9,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from common.sessions import STAFF_SESSION_KEY
 from customers.mfa import services
-from customers.mfa.sessions import STAFF_SESSION_KEY
 from customers.tests.factories import DEFAULT_PASSWORD, CustomerFactory
 
 STAFF_LOGIN = "/admin/login/"
@@ -230,7 +230,7 @@ def test_code_steps_do_not_share_one_account_bucket(client, staff_a, settings):
 
 
 def test_the_account_key_is_normalised_and_never_the_address_in_clear(rf):
-    from customers.mfa.staff import _submitted_account
+    from staff.ratelimits import _submitted_account
 
     keys = {
         _submitted_account("g", rf.post(STAFF_LOGIN, {"auth-username": email}))

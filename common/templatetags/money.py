@@ -1,6 +1,6 @@
 from django import template
 
-from orders.money import format_money, format_rate
+from common.money import format_money, format_rate
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orders.money import (
+from common.money import (
     amount_to_minor_units,
     format_money,
     format_rate,

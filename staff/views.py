@@ -1,6 +1,6 @@
 """Staff sign-in to the admin with django-two-factor-auth.
 
-Mounted under /admin/ (see config/urls.py) with two_factor's own URL names,
+Mounted under /admin/ (``staff/urls.py``, included by config/urls.py) with two_factor's own URL names,
 so its views and templates work unchanged. Kept apart from the customer
 portal on purpose:
 
@@ -8,7 +8,7 @@ portal on purpose:
   so a customer cannot use it to skip allauth's stages (email verification,
   customer MFA);
 * the session it creates is marked; the customer portal refuses marked
-  sessions (``customers.mfa.sessions``), so even a staff member who also has
+  sessions (``common.sessions``), so even a staff member who also has
   a customer profile must sign in to the portal through the customer login.
 """
 
@@ -20,63 +20,16 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import path, reverse
-from django.utils.crypto import salted_hmac
+from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.module_loading import import_string
-from django_ratelimit import ALL
-from django_ratelimit.core import get_usage, is_ratelimited
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 from two_factor import views as tf
 from two_factor.forms import AuthenticationTokenForm, BackupTokenForm
 from two_factor.utils import default_device
 
-from customers.mfa.sessions import staff_session_mark
-
-# Password-step guesses. Every POST counts against the client IP. Only *failed*
-# passwords count against the account: per account and IP, so one attacker
-# soon stops but cannot lock the staff member out from elsewhere; and per
-# account from anywhere, with more room, so a botnet cannot spread its guesses.
-LOGIN_RATE = "20/10m"
-ACCOUNT_IP_FAILURE_RATE = "10/10m"
-ACCOUNT_FAILURE_RATE = "50/10m"
-_USERNAME_FIELD = f"{tf.LoginView.AUTH_STEP}-username"
-_ACCOUNT_GROUP = "customers.staff-login-account"
-_ACCOUNT_IP_GROUP = "customers.staff-login-account-ip"
-
-
-def _submitted_account(group, request) -> str:
-    """The email of the password step, normalised and keyed by an HMAC: never stored or logged in clear."""
-    email = (request.POST.get(_USERNAME_FIELD) or "").strip().lower()
-    return salted_hmac("customers.mfa.staff.login-account", email).hexdigest()
-
-
-def _submitted_account_and_ip(group, request) -> str:
-    return f"{_submitted_account(group, request)}:{import_string(settings.RATELIMIT_IP_META_KEY)(request)}"
-
-
-_ACCOUNT_LIMITS = [
-    (_ACCOUNT_IP_GROUP, _submitted_account_and_ip, ACCOUNT_IP_FAILURE_RATE),
-    (_ACCOUNT_GROUP, _submitted_account, ACCOUNT_FAILURE_RATE),
-]
-
-
-def _account_locked(request) -> bool:
-    """Whether the submitted account has used up its failed attempts (nothing is counted here)."""
-    if not (request.POST.get(_USERNAME_FIELD) or "").strip():
-        return False  # the code steps name no account; django-otp throttles them
-    for group, key, rate in _ACCOUNT_LIMITS:
-        usage = get_usage(request, group=group, key=key, rate=rate, method=ALL, increment=False)
-        # Without counting this request: locked once the allowed failures are used up.
-        if usage is not None and usage["count"] >= usage["limit"]:
-            return True
-    return False
-
-
-def _count_failed_password(request) -> None:
-    for group, key, rate in _ACCOUNT_LIMITS:
-        is_ratelimited(request, group=group, key=key, rate=rate, method=ALL, increment=True)
+from common.sessions import staff_session_mark
+from staff.ratelimits import LOGIN_RATE, account_locked, count_failed_password
 
 
 class StaffAuthenticationForm(AdminAuthenticationForm):
@@ -87,7 +40,7 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
             return super().clean()
         except ValidationError:
             if self.request is not None:
-                _count_failed_password(self.request)
+                count_failed_password(self.request)
             raise
 
 
@@ -100,7 +53,7 @@ class StaffLoginView(tf.LoginView):
     )
 
     def dispatch(self, request, *args, **kwargs):
-        if request.method == "POST" and _account_locked(request):
+        if request.method == "POST" and account_locked(request):
             raise Ratelimited()
         return super().dispatch(request, *args, **kwargs)
 
@@ -154,18 +107,3 @@ class StaffDisableView(tf.DisableView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "require_mfa": settings.STAFF_REQUIRE_MFA}
-
-
-# URL names and namespace are two_factor's, so its views reverse them as usual.
-urlpatterns = (
-    [
-        path("login/", StaffLoginView.as_view(), name="login"),
-        path("mfa/", staff_required(tf.ProfileView.as_view()), name="profile"),
-        path("mfa/setup/", staff_required(StaffSetupView.as_view()), name="setup"),
-        path("mfa/qrcode/", staff_required(tf.QRGeneratorView.as_view()), name="qr"),
-        path("mfa/setup/complete/", staff_required(tf.SetupCompleteView.as_view()), name="setup_complete"),
-        path("mfa/backup-codes/", staff_required(tf.BackupTokensView.as_view()), name="backup_tokens"),
-        path("mfa/disable/", staff_required(StaffDisableView.as_view()), name="disable"),
-    ],
-    "two_factor",
-)
