@@ -196,3 +196,16 @@ def test_first_page_turns_into_an_a4_png_for_review(unicode_invoice, tmp_path):
     screenshots = Path(__file__).resolve().parents[2] / "screenshots"
     screenshots.mkdir(exist_ok=True)
     (screenshots / "invoices-pdf-test-page1.png").write_bytes(png)  # for a human to look at
+
+
+def test_a_brazilian_customers_invoice_prints_the_country_names(django_capture_on_commit_callbacks):
+    # The invoice once had its own list of 39 countries and printed a bare "BR" for Brazil.
+    restaurant = RestaurantFactory(country="MX")
+    customer = CustomerFactory(city="São Paulo", country="BR")
+    order = paid_order(customer=customer, restaurant=restaurant)
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice = invoice_issue(order=order, customer=customer)
+    invoice.refresh_from_db()
+    lines = [line.strip() for line in pdf_text(invoice_storage().open(invoice.pdf_path).read()).splitlines()]
+    assert "Brazil" in lines and "Mexico" in lines
+    assert "BR" not in lines and "MX" not in lines
