@@ -7,13 +7,15 @@ Numbers (documented in the final report and settings):
   address every 3 minutes.
 """
 
+from django.http import HttpRequest
 
-def email_key(group, request) -> str:
+
+def email_key(group: str, request: HttpRequest) -> str:
     """The submitted email address, normalised so case tricks don't reset the count."""
     return (request.POST.get("email") or "").strip().lower()
 
 
-def client_ip_key(group, request) -> str:
+def client_ip_key(group: str, request: HttpRequest) -> str:
     """The client IP exactly as allauth's own limits see it.
 
     Honours ALLAUTH_TRUSTED_PROXY_COUNT (behind a load balancer every request
@@ -25,7 +27,7 @@ def client_ip_key(group, request) -> str:
     return get_ip(request)
 
 
-def request_client_ip(request) -> str:
+def request_client_ip(request: HttpRequest) -> str:
     """RATELIMIT_IP_META_KEY for django-ratelimit's ``key="ip"``.
 
     Same source as allauth (honours TRUSTED_PROXY_COUNT), so behind a load

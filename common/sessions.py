@@ -6,13 +6,15 @@ customer idle timeout, so the customer portal refuses marked sessions even
 for a staff member who also has a customer profile.
 """
 
+from django.http import HttpRequest
+
 STAFF_SESSION_KEY = "mfa_staff_login"
 
 
-def staff_session_mark(request) -> None:
+def staff_session_mark(request: HttpRequest) -> None:
     request.session[STAFF_SESSION_KEY] = True
 
 
-def staff_session_refused(request) -> bool:
+def staff_session_refused(request: HttpRequest) -> bool:
     """True when this session was opened by the staff (admin) login, not a customer login."""
     return bool(request.session.get(STAFF_SESSION_KEY))

@@ -1,10 +1,11 @@
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
-def ratelimited(request, exception=None):
+def ratelimited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Answer for django-ratelimit's blocks: 429 with a readable page, never 403."""
     return render(request, "429.html", status=429)
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)

@@ -6,15 +6,17 @@ rules that belong to this product live here.
 
 import enum
 import logging
+from collections.abc import Callable
 
 from allauth.account.adapter import get_adapter
 from allauth.account.internal.flows.email_verification import consume_email_verification_rate_limit
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.db import transaction
+from django.http import HttpRequest
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
-from customers.models import Customer
+from customers.models import Customer, User
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +27,7 @@ RESEND_PER_ADDRESS_RATE = "3/h"
 RESEND_GROUP = "customers.resend_verification"
 
 
-def customer_email_verified(*, user) -> bool:
+def customer_email_verified(*, user: User) -> bool:
     """The one check for "may this customer do things that need a verified email".
 
     True when the user's current primary address is verified with allauth.
@@ -36,7 +38,7 @@ def customer_email_verified(*, user) -> bool:
     return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
 
 
-def customer_create(*, user, full_name: str) -> Customer:
+def customer_create(*, user: User, full_name: str) -> Customer:
     """Give a newly registered user their customer profile.
 
     Only the customer signup calls this: staff accounts (created in the
@@ -55,7 +57,7 @@ def customer_profile_update(*, customer: Customer, data: dict) -> Customer:
     return customer
 
 
-def customer_sessions_end_others(*, user, current_session_key: str | None) -> int:
+def customer_sessions_end_others(*, user: User, current_session_key: str | None) -> int:
     """End every signed-in session of ``user`` except the current one; returns how many.
 
     Used when the account gets stronger protection (MFA turned on), so a
@@ -83,11 +85,11 @@ class ResendResult(enum.StrEnum):
     ALREADY_VERIFIED = "already verified"
 
 
-def _address_key(email: str):
+def _address_key(email: str) -> Callable[[str, HttpRequest], str]:
     return lambda group, request: email
 
 
-def customer_verification_resend(*, request, email: str, dry_run: bool = False) -> ResendResult:
+def customer_verification_resend(*, request: HttpRequest, email: str, dry_run: bool = False) -> ResendResult:
     """Send a fresh verification link to ``email`` if it is a customer's unverified address.
 
     Addresses of accounts without a Customer profile (restaurant staff) count

@@ -2,12 +2,13 @@ from datetime import date
 
 from django.db.models import QuerySet
 
+from customers.models import Customer
 from invoices.models import Invoice
 from orders.models import Order
 
 
 def invoices_for_customer(
-    *, customer, date_from: date | None = None, date_to: date | None = None, status: str = ""
+    *, customer: Customer, date_from: date | None = None, date_to: date | None = None, status: str = ""
 ) -> QuerySet[Invoice]:
     """A customer's invoices and cancellation documents, newest first (no joins needed: data is frozen)."""
     invoices = Invoice.objects.filter(customer=customer).order_by("-issue_date", "-id")

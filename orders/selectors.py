@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from common.dates import local_day_bounds
+from customers.models import Customer
 from orders.models import MenuCategory, MenuItem, Order, Restaurant, Table
 
 
@@ -17,7 +18,7 @@ def table_for_guest(*, token: str) -> Table:
     return get_object_or_404(Table.objects.select_related("restaurant"), token=token, is_active=True)
 
 
-def menu_for_restaurant(*, restaurant) -> list[MenuCategory]:
+def menu_for_restaurant(*, restaurant: Restaurant) -> list[MenuCategory]:
     """Categories with their items (available ones only), in menu order; two queries."""
     # Filtered by restaurant too: a category moved to another restaurant in the
     # admin must not carry its old restaurant's dishes onto this menu.
@@ -115,7 +116,7 @@ def customer_restaurants_changed(*, customer_id: int, restaurant_id: int | None 
 _RESTAURANT_FIELDS = ("id", "name", "timezone", "street", "postal_code", "city")
 
 
-def customer_restaurants(*, customer, fresh: bool = False) -> list[Restaurant]:
+def customer_restaurants(*, customer: Customer, fresh: bool = False) -> list[Restaurant]:
     """Restaurants this customer has orders at, by name (the history filter's choices); one query.
 
     From the cache (see above) a primary-key lookup; otherwise a semi-join over
@@ -143,7 +144,7 @@ def customer_restaurants(*, customer, fresh: bool = False) -> list[Restaurant]:
     return result
 
 
-def _local_day_range_q(*, restaurants, date_from, date_to) -> Q:
+def _local_day_range_q(*, restaurants: list[Restaurant], date_from: date | None, date_to: date | None) -> Q:
     """Dates are the restaurant's calendar days: 1 May in Berlin starts at 22:00 UTC on 30 April.
 
     One condition per timezone among the customer's restaurants, so orders in
@@ -167,7 +168,7 @@ def _local_day_range_q(*, restaurants, date_from, date_to) -> Q:
 
 def customer_order_history(
     *,
-    customer,
+    customer: Customer,
     restaurants: list[Restaurant],
     page: int = 1,
     status: str = "",
@@ -212,7 +213,7 @@ def customer_order_history(
     return HistoryPage(orders=orders_shown, number=page, has_previous=page > 1, has_next=len(rows) > page_size)
 
 
-def customer_order_detail(*, customer, order_id: int) -> Order:
+def customer_order_detail(*, customer: Customer, order_id: int) -> Order:
     """One of the customer's orders with restaurant, table and lines, or 404.
 
     Looked up through the owner, so someone else's order is indistinguishable

@@ -1,7 +1,10 @@
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from customers.models import Customer
 from orders.models import CLAIM_CODE_ALPHABET, CLAIM_CODE_LENGTH, MAX_NOTE_LENGTH, MenuItem, Order, OrderLine, Table
 from orders.selectors import customer_restaurants_changed
 
@@ -14,7 +17,12 @@ class OrderRejected(ValidationError):
 
 
 def order_place(
-    *, table: Table, quantities: dict[int, int], note: str = "", customer=None, submission_key=None
+    *,
+    table: Table,
+    quantities: dict[int, int],
+    note: str = "",
+    customer: Customer | None = None,
+    submission_key: uuid.UUID | None = None,
 ) -> Order:
     """Place an order at a table from ``{menu_item_id: quantity}``.
 
@@ -93,7 +101,7 @@ def order_place(
     return order
 
 
-def _same_order(order: Order, *, table: Table, wanted: dict[int, int], note: str, customer) -> bool:
+def _same_order(order: Order, *, table: Table, wanted: dict[int, int], note: str, customer: Customer | None) -> bool:
     return (
         order.table_id == table.pk
         and order.customer_id == (customer.pk if customer is not None else None)
@@ -153,7 +161,7 @@ def claim_code_normalize(*, code: str) -> str:
     return cleaned
 
 
-def order_claim_by_code(*, customer, code: str) -> tuple[Order, bool]:
+def order_claim_by_code(*, customer: Customer, code: str) -> tuple[Order, bool]:
     """Link the unclaimed order behind a receipt code to ``customer``.
 
     Returns ``(order, newly_linked)``; ``newly_linked`` is False when the order
@@ -177,7 +185,7 @@ def order_claim_by_code(*, customer, code: str) -> tuple[Order, bool]:
     return order, True
 
 
-def order_claim_session_orders(*, customer, order_ids: list[int]) -> list[Order]:
+def order_claim_session_orders(*, customer: Customer, order_ids: list[int]) -> list[Order]:
     """Link the still-unclaimed orders among ``order_ids`` (this browser's guest orders).
 
     Orders linked to anyone in the meantime (e.g. claimed by code) are skipped.

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 
 from common.money import format_money, format_rate
@@ -6,7 +8,7 @@ register = template.Library()
 
 
 @register.filter
-def money(cents, currency="EUR"):
+def money(cents: int | str | None, currency: str = "EUR") -> str:
     """{{ order.total_cents|money:order.currency }}"""
     if cents is None or cents == "":
         return ""
@@ -14,5 +16,5 @@ def money(cents, currency="EUR"):
 
 
 @register.filter
-def vat_rate(rate):
+def vat_rate(rate: Decimal) -> str:
     return format_rate(rate)

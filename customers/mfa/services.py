@@ -27,6 +27,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from customers.emails import email_send
+from customers.models import User
 
 TOTP_DEVICE_NAME = "default"  # two_factor's default_device() looks for this name
 BACKUP_DEVICE_NAME = "backup"
@@ -57,7 +58,7 @@ class MFAStatus:
         return self.backup_codes_remaining < BACKUP_CODES_LOW
 
 
-def mfa_is_enabled(*, user) -> bool:
+def mfa_is_enabled(*, user: User) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
@@ -68,7 +69,7 @@ def mfa_enabled_expression(user_field: str) -> Exists:
     return Exists(TOTPDevice.objects.filter(user=OuterRef(user_field), confirmed=True))
 
 
-def mfa_status(*, user) -> MFAStatus:
+def mfa_status(*, user: User) -> MFAStatus:
     """What the dashboard shows: on/off, when the backup codes were made, how many are left."""
     if not mfa_is_enabled(user=user):
         return MFAStatus(
@@ -88,7 +89,7 @@ def mfa_status(*, user) -> MFAStatus:
 
 
 # --- Set-up ------------------------------------------------------------------------
-def mfa_setup_device(*, user) -> TOTPDevice:
+def mfa_setup_device(*, user: User) -> TOTPDevice:
     """The unconfirmed TOTP device the set-up page shows.
 
     Reloading the page keeps the same secret (someone may already have
@@ -113,7 +114,7 @@ def mfa_secret_groups(*, device: TOTPDevice) -> list[str]:
     return [secret[i : i + 4] for i in range(0, len(secret), 4)]
 
 
-def mfa_setup_confirm(*, user, code: str) -> tuple[TOTPDevice, list[str]]:
+def mfa_setup_confirm(*, user: User, code: str) -> tuple[TOTPDevice, list[str]]:
     """Confirm the set-up device with one code from the app; MFA is on afterwards.
 
     Returns the confirmed device and the new plain backup codes (shown once).
@@ -139,7 +140,7 @@ def mfa_setup_confirm(*, user, code: str) -> tuple[TOTPDevice, list[str]]:
     return device, codes
 
 
-def _setup_finish(*, user, device: TOTPDevice) -> None:
+def _setup_finish(*, user: User, device: TOTPDevice) -> None:
     # One authenticator per account: a confirmed device replaces any leftovers.
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
@@ -148,7 +149,7 @@ def _setup_finish(*, user, device: TOTPDevice) -> None:
 
 
 # --- Verification ---------------------------------------------------------------------
-def mfa_code_verify(*, user, code: str) -> Device:
+def mfa_code_verify(*, user: User, code: str) -> Device:
     """Check a TOTP or backup code for ``user``; returns the device that accepted it.
 
     Six digits go to the authenticator device, anything else to the backup
@@ -181,12 +182,12 @@ def mfa_code_verify(*, user, code: str) -> Device:
     return device
 
 
-def mfa_password_check(*, user, password: str) -> bool:
+def mfa_password_check(*, user: User, password: str) -> bool:
     return bool(password) and user.check_password(password)
 
 
 # --- Backup codes and disabling ------------------------------------------------------
-def mfa_backup_codes_regenerate(*, user) -> list[str]:
+def mfa_backup_codes_regenerate(*, user: User) -> list[str]:
     """Replace all backup codes with 10 new ones; the old ones stop working at once.
 
     The caller has checked the password or a fresh code. Sends a security mail.
@@ -199,7 +200,7 @@ def mfa_backup_codes_regenerate(*, user) -> list[str]:
     return codes
 
 
-def mfa_disable(*, user) -> None:
+def mfa_disable(*, user: User) -> None:
     """Remove every OTP device of the user (authenticator and backup codes).
 
     The caller has checked the password and a current code. Sends a security mail.
@@ -210,7 +211,7 @@ def mfa_disable(*, user) -> None:
         transaction.on_commit(lambda: _security_mail(user=user, name="mfa_disabled"))
 
 
-def mfa_backup_codes_text(*, user, codes: list[str]) -> str:
+def mfa_backup_codes_text(*, user: User, codes: list[str]) -> str:
     """The downloadable .txt file with the backup codes."""
     lines = [
         f"{settings.OTP_TOTP_ISSUER} – backup codes for {user.email}",
@@ -234,7 +235,7 @@ def _normalize(code: str) -> str:
     return _SEPARATORS.sub("", code or "").lower()
 
 
-def _raise_if_throttled(device) -> None:
+def _raise_if_throttled(device: Device) -> None:
     allowed, data = device.verify_is_allowed()
     if allowed:
         return
@@ -245,7 +246,7 @@ def _raise_if_throttled(device) -> None:
     raise MFACodeError("Too many wrong codes. Please wait a moment before trying again.")
 
 
-def _backup_codes_replace(*, user) -> list[str]:
+def _backup_codes_replace(*, user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
     codes: list[str] = []
@@ -257,7 +258,7 @@ def _backup_codes_replace(*, user) -> list[str]:
     return [mfa_backup_code_format(code) for code in codes]
 
 
-def _security_mail(*, user, name: str, context: dict | None = None) -> None:
+def _security_mail(*, user: User, name: str, context: dict | None = None) -> None:
     email_send(
         name=name,
         to=user.email,
