@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,7 +36,7 @@ def invoice_email_send(*, invoice: Invoice) -> bool:
     return sent
 
 
-def invoices_undelivered(*, older_than: timedelta):
+def invoices_undelivered(*, older_than: timedelta) -> QuerySet[Invoice]:
     """Issued documents whose "ready" mail never went out (SMTP down at the time), oldest first.
 
     ``older_than`` leaves alone the ones a request is still delivering.
@@ -78,7 +79,7 @@ def invoice_deliver(*, invoice: Invoice) -> bool | None:
 def invoice_deliver_after_commit(*, invoice_id: int) -> None:
     """Render, store and mail the document once the current transaction commits (``invoice_after_issue``)."""
 
-    def render_and_mail():
+    def render_and_mail() -> None:
         invoice_after_issue(invoice_id=invoice_id)
 
     # robust: an unexpected error is logged and never reaches the customer's response.

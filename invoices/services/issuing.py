@@ -10,6 +10,7 @@ Guarantees:
 """
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -25,7 +26,7 @@ from invoices.models import Invoice, InvoiceLine
 from invoices.selectors import invoice_live_for_order
 from invoices.services import numbering
 from invoices.services.delivery import invoice_deliver_after_commit
-from orders.models import Order, Restaurant
+from orders.models import Order, OrderLine, Restaurant
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def invoice_refusal(*, order: Order, customer: Customer) -> Refusal | None:
     return None
 
 
-def invoice_lines_compute(order_lines) -> list[InvoiceLine]:
+def invoice_lines_compute(order_lines: Iterable[OrderLine]) -> list[InvoiceLine]:
     """Unsaved invoice lines for order lines, with VAT allocated exactly.
 
     VAT is computed once per rate on the sum of gross amounts (``common.money``).
