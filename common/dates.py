@@ -11,6 +11,7 @@ far from both ends and wide enough for any real order or invoice.
 """
 
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,6 +19,9 @@ from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE_FILTER_MIN = date(1900, 1, 1)
 DATE_FILTER_MAX = date(2999, 12, 31)
@@ -27,7 +31,7 @@ _OUT_OF_RANGE = format_lazy(
 )
 
 
-def _date_filter_field(label) -> forms.DateField:
+def _date_filter_field(label: "StrOrPromise") -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
@@ -49,8 +53,8 @@ class DateRangeFilterForm(forms.Form):
     date_from = _date_filter_field(_("From"))
     date_to = _date_filter_field(_("To"))
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast(dict[str, Any], super().clean())
         date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
         if date_from and date_to and date_from > date_to:
             self.add_error("date_to", _("The end date is before the start date."))

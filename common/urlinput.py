@@ -1,6 +1,9 @@
 """Rules for what may arrive in a URL: token path segments and NUL bytes."""
 
-from django.http import Http404
+from collections.abc import Callable
+
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 
 class TokenConverter:
@@ -30,10 +33,10 @@ class RefuseNulInUrlMiddleware:
     carry one.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
             raise Http404("NUL in the URL")
         return self.get_response(request)
