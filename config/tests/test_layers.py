@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("common", "audit", "customers", "staff", "orders", "invoices", "config")
+APPS = ("common", "audit", "ops", "customers", "staff", "orders", "invoices", "config")
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 
@@ -57,6 +57,7 @@ def test_the_contract_holds_for_the_app_code(app_copy):
         ("customers/views.py", "import staff.views  # noqa", "customers.views", "staff.views"),
         ("common/money.py", "import invoices.models  # noqa", "common.money", "invoices.models"),
         ("audit/services.py", "import customers.models  # noqa", "audit.services", "customers.models"),
+        ("ops/health.py", "import audit.models  # noqa", "ops.health", "audit.models"),
         ("orders/services.py", "import config.urls  # noqa", "orders.services", "config.urls"),
     ],
 )
