@@ -6,7 +6,8 @@ portal on purpose:
 
 * the login accepts only active staff accounts (Django's admin login rule),
   so a customer cannot use it to skip allauth's stages (email verification,
-  customer MFA);
+  customer MFA), and it costs the same for every account and outcome
+  (:func:`staff_password_authenticate`), so it is no password oracle;
 * the session it creates is marked; the customer portal refuses marked
   sessions (``common.sessions``), so even a staff member who also has
   a customer profile must sign in to the portal through the customer login.
@@ -17,8 +18,9 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import get_user_model, user_login_failed
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -28,20 +30,49 @@ from two_factor import views as tf
 from two_factor.forms import AuthenticationTokenForm, BackupTokenForm
 from two_factor.utils import default_device
 
-from common.sessions import staff_session_mark
+from common.sessions import staff_session_mark, staff_session_opened
 from staff.ratelimits import LOGIN_RATE, account_locked, count_failed_password
+
+# What the login records as the user's backend (session); the check itself is staff_password_authenticate.
+_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def staff_password_authenticate(*, email: str, password: str):
+    """The active staff account with this email and password, else None.
+
+    Same work for every outcome, so the answer time tells nothing: one account
+    lookup and exactly one run of the password hasher, whether the email is
+    unknown, a customer's, or a staff member's, and whether the password is
+    right. (Django's ``authenticate()`` asks every backend in turn, so a wrong
+    password paid for two hashes and a customer's right one for one: an
+    oracle.) An unknown account is checked against an unusable hash, for which
+    Django runs the default hasher once on a random string. Staff status is
+    looked at only after the hash.
+    """
+    account = get_user_model().objects.filter(email__iexact=email.strip()).first() if email else None
+    # make_password(None) only builds an unusable hash (no hashing); checking against it hashes once.
+    correct = check_password(password, account.password if account is not None else make_password(None))
+    if correct and account.is_active and account.is_staff:
+        return account
+    return None
 
 
 class StaffAuthenticationForm(AdminAuthenticationForm):
-    """Email + password for active staff accounts only (customers get the generic error)."""
+    """Email + password for active staff accounts only (everyone else gets the same generic error)."""
 
     def clean(self):
-        try:
-            return super().clean()
-        except ValidationError:
+        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if email is None or not password:
+            return self.cleaned_data
+        self.user_cache = staff_password_authenticate(email=email, password=password)
+        if self.user_cache is None:
+            # What authenticate() would send (read by the audit log); never the password.
+            user_login_failed.send(sender=__name__, credentials={"username": email}, request=self.request)
             if self.request is not None:
                 count_failed_password(self.request)
-            raise
+            raise self.get_invalid_login_error()
+        self.user_cache.backend = _BACKEND
+        return self.cleaned_data
 
 
 @method_decorator(ratelimit(key="ip", rate=LOGIN_RATE, method="POST", block=True), name="dispatch")
@@ -59,7 +90,8 @@ class StaffLoginView(tf.LoginView):
 
     def get(self, request, *args, **kwargs):
         user = request.user
-        if user.is_authenticated and user.is_staff:
+        # A customer-login session of a staff account signs in here like anyone else.
+        if user.is_authenticated and user.is_staff and staff_session_opened(request):
             if admin.site.has_permission(request):
                 return redirect(self.get_success_url())
             if settings.STAFF_REQUIRE_MFA and not default_device(user):
@@ -92,6 +124,9 @@ def staff_required(view):
             return redirect_to_login(request.get_full_path(), resolve_url("two_factor:login"))
         if not request.user.is_staff:
             return render(request, "two_factor/staff_only.html", status=403)
+        if not staff_session_opened(request):
+            # A staff account signed in through the customer login signs in here first.
+            return redirect_to_login(request.get_full_path(), resolve_url("two_factor:login"))
         return view(request, *args, **kwargs)
 
     return wrapper

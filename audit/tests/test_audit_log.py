@@ -5,6 +5,7 @@ from django.urls import reverse
 from audit.models import AuditEntry, AuditEntryRefused
 from audit.selectors import audit_entries_for_account
 from audit.services import audit_record
+from customers.tests.helpers import staff_force_login
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def test_staff_read_only_their_restaurants_entries(client, staff_a, restaurant_a
     audit_record(action=AuditEntry.Action.ORDER_STATUS, restaurant_id=restaurant_a.pk, data={"order": "A-order"})
     audit_record(action=AuditEntry.Action.ORDER_STATUS, restaurant_id=restaurant_b.pk, data={"order": "B-order"})
     audit_record(action=AuditEntry.Action.LOGIN, data={"order": "no-restaurant"})
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     response = client.get(reverse("admin:audit_auditentry_changelist"))
     assert response.status_code == 200
     assert response.context["cl"].result_count == 1
@@ -81,7 +82,7 @@ def test_staff_read_only_their_restaurants_entries(client, staff_a, restaurant_a
 
 def test_other_restaurants_entry_is_not_found_for_staff(client, staff_a, restaurant_b):
     entry = audit_record(action=AuditEntry.Action.ORDER_STATUS, restaurant_id=restaurant_b.pk)
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     response = client.get(reverse("admin:audit_auditentry_change", args=[entry.pk]))
     # The admin answers "does not exist" (a redirect to the index) for rows outside the queryset.
     assert response.status_code == 302
@@ -90,7 +91,7 @@ def test_other_restaurants_entry_is_not_found_for_staff(client, staff_a, restaur
 def test_superuser_reads_everything_but_cannot_add_change_or_delete(client, superuser, restaurant_a):
     entry = audit_record(action=AuditEntry.Action.ORDER_STATUS, restaurant_id=restaurant_a.pk)
     audit_record(action=AuditEntry.Action.LOGIN)
-    client.force_login(superuser)
+    staff_force_login(client, superuser)
     response = client.get(reverse("admin:audit_auditentry_changelist"))
     assert response.context["cl"].result_count == 2
     assert client.get(reverse("admin:audit_auditentry_add")).status_code == 403

@@ -45,3 +45,13 @@ class CountingPasswordHasher(MD5PasswordHasher):
     def encode(self, password, salt):
         type(self).calls += 1
         return super().encode(password, salt)
+
+
+def staff_force_login(client, user) -> None:
+    """``force_login`` as the staff (admin) login does it: the admin accepts only sessions it marked."""
+    from common.sessions import STAFF_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[STAFF_SESSION_KEY] = True
+    session.save()

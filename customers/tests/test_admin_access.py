@@ -1,5 +1,7 @@
 import pytest
 
+from customers.tests.helpers import staff_force_login
+
 pytestmark = pytest.mark.django_db
 
 PAGES = ["/admin/customers/customer/", "/admin/customers/user/"]
@@ -7,7 +9,7 @@ PAGES = ["/admin/customers/customer/", "/admin/customers/user/"]
 
 @pytest.mark.parametrize("url", PAGES)
 def test_restaurant_staff_cannot_browse_customer_accounts(client, staff_a, customer, url):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     assert client.get(url).status_code == 403
     assert client.get(f"{url}{customer.pk if 'customer/' in url else customer.user.pk}/change/").status_code in (
         403,
@@ -19,7 +21,7 @@ def test_restaurant_staff_cannot_browse_customer_accounts(client, staff_a, custo
 
 @pytest.mark.parametrize("url", PAGES)
 def test_superuser_can(client, superuser, customer, url):
-    client.force_login(superuser)
+    staff_force_login(client, superuser)
     response = client.get(url)
     assert response.status_code == 200
     assert customer.user.email in response.content.decode()

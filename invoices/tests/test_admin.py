@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
+from customers.tests.helpers import staff_force_login
 from invoices.models import Invoice
 from invoices.services import invoice_issue
 from invoices.tests.factories import paid_order
@@ -25,7 +26,7 @@ def invoice_b(other_customer, restaurant_b):
 
 
 def test_staff_see_only_their_restaurants_invoices(client, staff_a, invoice_a, invoice_b):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     response = client.get(CHANGELIST)
     assert response.status_code == 200
     shown = {obj.pk for obj in response.context["cl"].result_list}
@@ -34,13 +35,13 @@ def test_staff_see_only_their_restaurants_invoices(client, staff_a, invoice_a, i
 
 
 def test_superuser_sees_all(client, superuser, invoice_a, invoice_b):
-    client.force_login(superuser)
+    staff_force_login(client, superuser)
     shown = {obj.pk for obj in client.get(CHANGELIST).context["cl"].result_list}
     assert shown == {invoice_a.pk, invoice_b.pk}
 
 
 def test_numbers_and_amounts_are_read_only(client, staff_a, invoice_a):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     page = client.get(f"{CHANGELIST}{invoice_a.pk}/change/")
     assert page.status_code == 200
     form = page.context["adminform"].form
@@ -55,7 +56,7 @@ def test_numbers_and_amounts_are_read_only(client, staff_a, invoice_a):
 
 
 def test_no_add_and_no_delete(client, superuser, invoice_a):
-    client.force_login(superuser)
+    staff_force_login(client, superuser)
     assert client.get(f"{CHANGELIST}add/").status_code == 403
     assert client.get(f"{CHANGELIST}{invoice_a.pk}/delete/").status_code == 403
     actions = client.get(CHANGELIST).context["action_form"].fields["action"].choices
@@ -67,7 +68,7 @@ def act(client, action, *invoices):
 
 
 def test_staff_mark_sent_paid_and_cancel(client, staff_a, invoice_a, customer):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     act(client, "mark_sent", invoice_a)
     assert Invoice.objects.get(pk=invoice_a.pk).status == "sent"
     act(client, "mark_paid", invoice_a)
@@ -82,14 +83,14 @@ def test_staff_mark_sent_paid_and_cancel(client, staff_a, invoice_a, customer):
 
 
 def test_staff_cannot_act_on_another_restaurants_invoice(client, staff_a, invoice_b):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     act(client, "mark_cancelled", invoice_b)
     assert Invoice.objects.get(pk=invoice_b.pk).status == "draft"
     assert not Invoice.objects.filter(cancels=invoice_b).exists()
 
 
 def test_staff_download_their_invoice_only(client, staff_a, invoice_a, invoice_b):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     response = client.get(f"{CHANGELIST}{invoice_a.pk}/download/")
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
     assert f'filename="{invoice_a.number}.pdf"' in response["Content-Disposition"]
@@ -97,7 +98,7 @@ def test_staff_download_their_invoice_only(client, staff_a, invoice_a, invoice_b
 
 
 def test_changelist_filters(client, staff_a, invoice_a):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     assert client.get(CHANGELIST, {"status__exact": "draft"}).context["cl"].result_count == 1
     assert client.get(CHANGELIST, {"status__exact": "paid"}).context["cl"].result_count == 0
     assert client.get(CHANGELIST, {"q": invoice_a.number}).context["cl"].result_count == 1
@@ -111,7 +112,7 @@ def test_accountant_export_has_one_row_per_rate_and_only_own_restaurants(client,
 
     cancellation = invoice_cancel(invoice=invoice_a)
     Invoice.objects.filter(pk=invoice_a.pk).update(buyer_name='=HYPERLINK("http://evil")')  # a hostile name
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     response = client.post(
         CHANGELIST,
         {"action": "export_csv", ACTION_CHECKBOX_NAME: [invoice_a.pk, cancellation.pk, invoice_b.pk]},

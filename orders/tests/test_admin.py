@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from customers.tests.helpers import staff_force_login
 from orders.models import Order
 from orders.tests.factories import MenuCategoryFactory, MenuItemFactory, OrderFactory, TableFactory
 
@@ -36,7 +37,7 @@ def change(obj):
 
 @pytest.mark.parametrize("model", ["restaurant", "table", "menuitem", "order"])
 def test_staff_lists_show_only_their_restaurant(client, staff_a, data, model):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     html = page_text(client.get(changelist(model)))
     assert "Restaurant A" in html or "A1" in html or "A2" in html or "Dish of A" in html
     assert "Restaurant B" not in html
@@ -45,7 +46,7 @@ def test_staff_lists_show_only_their_restaurant(client, staff_a, data, model):
 
 @pytest.mark.parametrize("key", ["table_b", "item_b", "order_b"])
 def test_staff_cannot_open_another_restaurants_objects(client, staff_a, data, key):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     response = client.get(change(data[key]))
     # The admin answers "doesn't exist" for objects outside the queryset.
     assert response.status_code == 302
@@ -53,13 +54,13 @@ def test_staff_cannot_open_another_restaurants_objects(client, staff_a, data, ke
 
 
 def test_staff_cannot_open_another_restaurant(client, staff_a, restaurant_b):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     assert client.get(change(restaurant_b)).status_code == 302
     assert client.get(reverse("admin:orders_restaurant_qr_sheet", args=[restaurant_b.pk])).status_code == 404
 
 
 def test_staff_cannot_move_another_restaurants_order(client, staff_a, data):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     order_b = data["order_b"]
     client.post(changelist("order"), {"action": "mark_paid", "_selected_action": [order_b.pk]})
     order_b.refresh_from_db()
@@ -67,7 +68,7 @@ def test_staff_cannot_move_another_restaurants_order(client, staff_a, data):
 
 
 def test_staff_can_mark_their_orders_paid(client, staff_a, data):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     order_a = data["order_a"]
     response = client.post(changelist("order"), {"action": "mark_paid", "_selected_action": [order_a.pk]}, follow=True)
     order_a.refresh_from_db()
@@ -85,7 +86,7 @@ def test_staff_can_mark_their_orders_paid(client, staff_a, data):
 def test_foreign_key_choices_are_limited_to_own_restaurants(client, staff_a, restaurant_a, restaurant_b):
     MenuCategoryFactory(restaurant=restaurant_a, name="Cat of A")
     MenuCategoryFactory(restaurant=restaurant_b, name="Cat of B")
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     html = client.get(reverse("admin:orders_menuitem_add")).content.decode()
     assert "Cat of A" in html and "Restaurant A" in html
     assert "Cat of B" not in html and "Restaurant B" not in html
@@ -93,7 +94,7 @@ def test_foreign_key_choices_are_limited_to_own_restaurants(client, staff_a, res
 
 def test_staff_cannot_put_an_item_into_another_restaurant(client, staff_a, restaurant_a, restaurant_b):
     category_b = MenuCategoryFactory(restaurant=restaurant_b)
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     response = client.post(
         reverse("admin:orders_menuitem_add"),
         {
@@ -110,13 +111,13 @@ def test_staff_cannot_put_an_item_into_another_restaurant(client, staff_a, resta
 
 
 def test_superuser_sees_all_restaurants(client, superuser, data):
-    client.force_login(superuser)
+    staff_force_login(client, superuser)
     html = client.get(changelist("order")).content.decode()
     assert "A2" in html and "B2" in html
 
 
 def test_table_page_shows_a_qr_code_and_the_sheet_prints_all_tables(client, staff_a, data, restaurant_a):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     html = client.get(change(data["table_a"])).content.decode()
     assert "<svg" in html and data["table_a"].token in html
     sheet = client.get(reverse("admin:orders_restaurant_qr_sheet", args=[restaurant_a.pk])).content.decode()
@@ -124,7 +125,7 @@ def test_table_page_shows_a_qr_code_and_the_sheet_prints_all_tables(client, staf
 
 
 def test_rotating_a_table_token_from_the_admin(client, staff_a, data):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     table = data["table_a"]
     old = table.token
     client.post(changelist("table"), {"action": "rotate_tokens", "_selected_action": [table.pk]})
@@ -134,14 +135,14 @@ def test_rotating_a_table_token_from_the_admin(client, staff_a, data):
 
 
 def test_staff_cannot_browse_customer_accounts(client, staff_a, customer):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     assert client.get(reverse("admin:customers_customer_changelist")).status_code == 403
     assert client.get(reverse("admin:customers_user_changelist")).status_code == 403
     assert customer.full_name not in client.get(reverse("admin:index")).content.decode()
 
 
 def test_order_search_and_filters(client, staff_a, data):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     assert client.get(changelist("order"), {"q": "order-of-a"}).status_code == 200
     html = client.get(changelist("order"), {"status__exact": "paid"}).content.decode()
     assert "0 orders" in html or "0 results" in html
@@ -153,7 +154,7 @@ def test_admin_shows_times_on_the_restaurants_clock(client, staff_a, restaurant_
     restaurant_a.timezone = "Asia/Tokyo"
     restaurant_a.save()
     order = OrderFactory(restaurant=restaurant_a, placed_at=datetime.datetime(2026, 5, 1, 10, 30, tzinfo=datetime.UTC))
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     html = client.get(change(order)).content.decode()
     assert "7:30 p.m." in html  # 10:30 UTC is 19:30 in Tokyo
 
@@ -168,7 +169,7 @@ def test_view_only_staff_cannot_rotate_qr_codes(client, restaurant_a):
     restaurant_a.staff.add(viewer)
     table = TableFactory(restaurant=restaurant_a, label="A1")
     old = table.token
-    client.force_login(viewer)
+    staff_force_login(client, viewer)
     assert "rotate_tokens" not in client.get(changelist("table")).content.decode()
     client.post(changelist("table"), {"action": "rotate_tokens", "_selected_action": [table.pk]})
     table.refresh_from_db()
@@ -178,7 +179,7 @@ def test_view_only_staff_cannot_rotate_qr_codes(client, restaurant_a):
 def test_qr_sheet_lists_tables_in_floor_plan_order(client, staff_a, restaurant_a):
     for label in ["T10", "T2", "T1", "Bar"]:
         TableFactory(restaurant=restaurant_a, label=label)
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     sheet = client.get(reverse("admin:orders_restaurant_qr_sheet", args=[restaurant_a.pk])).content.decode()
     positions = [sheet.index(f"<strong>{label}</strong>") for label in ["Bar", "T1", "T2", "T10"]]
     assert positions == sorted(positions)
@@ -197,7 +198,7 @@ def test_order_list_shows_each_order_on_its_own_restaurants_clock(client, restau
     OrderFactory(restaurant=restaurant_a, placed_at=placed)
     OrderFactory(restaurant=restaurant_b, placed_at=placed)
     both = StaffFactory(restaurants=[restaurant_a, restaurant_b])
-    client.force_login(both)
+    staff_force_login(client, both)
     html = client.get(changelist("order")).content.decode()
     assert "19:30" in html  # Tokyo
     assert "06:30" in html  # New York (EDT)
@@ -206,7 +207,7 @@ def test_order_list_shows_each_order_on_its_own_restaurants_clock(client, restau
 def test_order_filters_by_date_and_table_and_moves_through_every_status(client, staff_a, data):
     import datetime
 
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     order = data["order_a"]
     at_a1 = OrderFactory(restaurant=order.restaurant, table=data["table_a"])
     today = order.placed_at.date()
@@ -225,21 +226,21 @@ def test_order_filters_by_date_and_table_and_moves_through_every_status(client, 
 
 def test_menu_categories_are_isolated_too(client, staff_a, restaurant_b):
     category_b = MenuCategoryFactory(restaurant=restaurant_b, name="Secret category of B")
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     assert "Secret category of B" not in client.get(changelist("menucategory")).content.decode()
     assert client.get(change(category_b)).status_code == 302
 
 
 def test_order_list_names_the_restaurant_only_for_staff_of_several(client, staff_a, superuser, data):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     assert 'class="field-restaurant' not in client.get(changelist("order")).content.decode()
-    client.force_login(superuser)
+    staff_force_login(client, superuser)
     assert 'class="field-restaurant' in client.get(changelist("order")).content.decode()
 
 
 def test_staff_enter_prices_as_on_the_menu_card(client, staff_a, restaurant_a):
     category = MenuCategoryFactory(restaurant=restaurant_a)
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     form = {"restaurant": restaurant_a.pk, "category": category.pk, "name": "Tiramisu", "vat_rate": "7", "position": 0}
     response = client.post(reverse("admin:orders_menuitem_add"), {**form, "price": "6.505"})
     assert response.status_code == 200 and "EUR amounts have 2 decimal places." in response.content.decode()

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from common.sessions import STAFF_SESSION_KEY
 from customers.mfa import services
 from customers.tests.factories import DEFAULT_PASSWORD, CustomerFactory
+from customers.tests.helpers import staff_force_login
 
 STAFF_LOGIN = "/admin/login/"
 ADMIN = "/admin/"
@@ -96,7 +97,7 @@ def test_customer_login_of_the_same_person_opens_the_portal(client, staff_a):
 
 def test_required_mfa_blocks_the_admin_for_a_password_only_session(client, staff_a, settings):
     settings.STAFF_REQUIRE_MFA = True
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     response = client.get(ADMIN)
     assert response.status_code == 302 and response["Location"].startswith(STAFF_LOGIN)
     # Without a device, the login sends the member to set one up.
