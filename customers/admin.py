@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from customers.mfa import admin as mfa_admin  # noqa: F401 - replaces django-otp's device admins
 from customers.models import Customer, User
 
 

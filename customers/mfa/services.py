@@ -15,17 +15,20 @@ from __future__ import annotations
 
 import re
 from base64 import b32encode
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.services import Action, audit_record
 from customers.emails import email_send
 from customers.models import User
 
@@ -209,6 +212,39 @@ def mfa_disable(*, user: User) -> None:
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         transaction.on_commit(lambda: _security_mail(user=user, name="mfa_disabled"))
+
+
+def mfa_devices_remove_by_admin(
+    *, devices: Iterable[Device], admin_user: User, request: HttpRequest | None = None
+) -> None:
+    """An administrator removes OTP devices (e.g. for a customer who lost their phone).
+
+    The only thing the admin may do with a device: secrets are never shown or
+    edited there. Per account concerned, one audit entry (what was removed,
+    by whom) and, after commit, a mail telling the owner.
+    """
+    by_user: dict[int, list[Device]] = {}
+    for device in devices:
+        by_user.setdefault(device.user_id, []).append(device)
+    with transaction.atomic():
+        for owned in by_user.values():
+            user = owned[0].user
+            removed = [{"type": device._meta.model_name, "name": device.name} for device in owned]
+            for device in owned:
+                device.delete()
+            audit_record(
+                action=Action.MFA_DEVICES_REMOVED,
+                request=request,
+                actor=admin_user,
+                subject=user,
+                data={"devices": removed},
+            )
+            still_on = mfa_is_enabled(user=user)
+            transaction.on_commit(
+                lambda user=user, still_on=still_on: _security_mail(
+                    user=user, name="mfa_devices_removed", context={"mfa_still_on": still_on}
+                )
+            )
 
 
 def mfa_backup_codes_text(*, user: User, codes: list[str]) -> str:
