@@ -218,8 +218,11 @@ ACCOUNT_SIGNUP_REDIRECT_URL = "/customer/"
 ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip,200/h/ip",
     "login": "30/m/ip",
-    # Failed logins: per IP and per account (the email address).
-    "login_failed": "10/m/ip,5/5m/key",
+    # Failed logins (customers.adapter): per IP, and per account *and* address,
+    # so a stranger cannot lock the owner out; plus a slower per-account limit
+    # from anywhere against guesses spread over many addresses.
+    "login_failed": "10/m/ip,10/10m/key",
+    "login_failed_account": "100/h/key",
     "reset_password": "20/m/ip,5/h/key",
     "reset_password_from_key": "20/m/ip",
     # At most one verification mail per address every 3 minutes (silently skipped).

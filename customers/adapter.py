@@ -4,13 +4,24 @@ import time
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.core.internal import ratelimit as allauth_ratelimit
+from allauth.core.internal.ratelimit import RateLimitUsage
 from django.conf import settings
+
+from customers.ratelimits import client_ip_key
 
 logger = logging.getLogger(__name__)
 
 # Session keys (read by customers.middleware and the banner tag).
 SESSION_LAST_SEEN = "customer_last_seen"
 SESSION_EMAIL_VERIFIED = "customer_email_verified"
+
+# Failed customer logins (rates in ACCOUNT_RATE_LIMITS). allauth counts
+# "login_failed" per IP and per *key*; we make that key the account and the
+# client's address, so a stranger's guesses never lock the owner out of their
+# own address. "login_failed_account" adds a slower, higher limit per account
+# from anywhere, so guesses spread over many addresses still stop.
+LOGIN_FAILED_ACCOUNT_ACTION = "login_failed_account"
+_ALLAUTH_APP = "allauth.account"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -51,9 +62,42 @@ class AccountAdapter(DefaultAccountAdapter):
             request.session[SESSION_LAST_SEEN] = int(time.time())
             request.session[SESSION_EMAIL_VERIFIED] = customer_email_verified(user=user)
 
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Count this password attempt; refuse it when a failed-login limit is used up.
+
+        Replaces allauth's own (same error, same roll-back on success through
+        ``_login_failed_rl_usage``), with the keys described at the top.
+        """
+        account = _login_account(credentials)
+        counted: list = []
+        for action, key in (
+            ("login_failed", f"{account}:{client_ip_key(None, request)}"),
+            (LOGIN_FAILED_ACCOUNT_ACTION, account),
+        ):
+            usage = allauth_ratelimit.consume(request, app=_ALLAUTH_APP, action=action, key=key)
+            if not usage:
+                RateLimitUsage(usage=counted).rollback()
+                raise self.validation_error("too_many_login_attempts")
+            counted.extend(usage.usage)
+        # allauth rolls this back when the password turns out right, so only failures count.
+        self._login_failed_rl_usage = RateLimitUsage(usage=counted)
+
+    def _delete_login_attempts_cached_email(self, request, **credentials) -> None:
+        # After a successful password reset allauth clears the failure count; ours has other keys.
+        account = _login_account(credentials)
+        for action, key in (
+            ("login_failed", f"{account}:{client_ip_key(None, request)}"),
+            (LOGIN_FAILED_ACCOUNT_ACTION, account),
+        ):
+            allauth_ratelimit.clear(request, app=_ALLAUTH_APP, action=action, key=key)
+
     def get_login_stages(self) -> list[str]:
         # Customer MFA runs after allauth's own stages (email verification etc.),
         # so every way allauth logs someone in passes through it.
         stages = super().get_login_stages()
         stages.append("customers.mfa.stages.MFAStage")
         return stages
+
+
+def _login_account(credentials: dict) -> str:
+    return (credentials.get("email") or credentials.get("username") or "").strip().lower()

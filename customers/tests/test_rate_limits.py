@@ -20,20 +20,94 @@ def assert_429(response):
     assert TOO_MANY in response.content.decode()
 
 
-def test_failed_logins_for_one_account_are_limited_per_account(client, customer):
-    for _ in range(5):
-        response = client.post("/customer/login", {"login": customer.user.email, "password": "wrong"})
-        assert response.status_code == 200
-    # From a different IP too: the limit is per account.
-    blocked = client.post(
-        "/customer/login", {"login": customer.user.email, "password": DEFAULT_PASSWORD}, REMOTE_ADDR="10.9.9.9"
+LOGIN = "/customer/login"
+OWNER_IP, STRANGER_IP = "10.0.0.1", "10.6.6.6"
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """allauth's rate-limit clock, to move past the per-minute IP window without sleeping."""
+    import time
+
+    from allauth.core.internal import ratelimit
+
+    class Clock:
+        offset = 0.0
+
+        def time(self):
+            return time.time() + self.offset
+
+        def __getattr__(self, name):  # monotonic, sleep: the real ones
+            return getattr(time, name)
+
+    fake = Clock()
+    monkeypatch.setattr(ratelimit, "time", fake)
+    return fake
+
+
+def fail_login(client, email, ip):
+    response = client.post(LOGIN, {"login": email, "password": "wrong"}, REMOTE_ADDR=ip)
+    assert response.status_code == 200
+    return response
+
+
+def test_a_strangers_failed_logins_do_not_lock_the_owner_out(client, customer):
+    email = customer.user.email
+    for _ in range(10):
+        fail_login(client, email, STRANGER_IP)
+    assert (
+        client.post(LOGIN, {"login": email, "password": DEFAULT_PASSWORD}, REMOTE_ADDR=STRANGER_IP).status_code == 429
     )
+    owner = client.post(LOGIN, {"login": email, "password": DEFAULT_PASSWORD}, REMOTE_ADDR=OWNER_IP)
+    assert owner.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_failed_logins_are_limited_per_account_and_address(client, customer, clock):
+    email = customer.user.email
+    for _ in range(5):
+        fail_login(client, email, STRANGER_IP)
+    clock.offset += 61
+    for _ in range(5):
+        fail_login(client, email, STRANGER_IP)
+    clock.offset += 61
+    # The per-IP minute is clear, yet the 11th try for this account from this address is refused,
+    # even with the right password.
+    blocked = client.post(LOGIN, {"login": email, "password": DEFAULT_PASSWORD}, REMOTE_ADDR=STRANGER_IP)
     assert blocked.status_code == 429
     assert "Too many failed login attempts" in blocked.content.decode()
     assert "_auth_user_id" not in client.session
-    # Another account from the same IP is unaffected.
+    # Another account from the same address is unaffected.
     other = CustomerFactory()
-    assert client.post("/customer/login", {"login": other.user.email, "password": DEFAULT_PASSWORD}).status_code == 302
+    response = client.post(LOGIN, {"login": other.user.email, "password": DEFAULT_PASSWORD}, REMOTE_ADDR=STRANGER_IP)
+    assert response.status_code == 302
+    # Ten minutes later the address may try again.
+    client.logout()
+    clock.offset += 600
+    assert (
+        client.post(LOGIN, {"login": email, "password": DEFAULT_PASSWORD}, REMOTE_ADDR=STRANGER_IP).status_code == 302
+    )
+
+
+def test_failed_logins_spread_over_many_addresses_are_limited_per_account(client, customer):
+    email = customer.user.email
+    for address in range(10):  # 10 addresses x 10 failures: no address reaches its own limits
+        for _ in range(10):
+            fail_login(client, email, f"10.1.{address}.1")
+    # The 101st failure in the hour is refused from anywhere, the owner's address included.
+    assert client.post(LOGIN, {"login": email, "password": DEFAULT_PASSWORD}, REMOTE_ADDR=OWNER_IP).status_code == 429
+    assert "_auth_user_id" not in client.session
+    other = CustomerFactory()
+    assert (
+        client.post(LOGIN, {"login": other.user.email, "password": DEFAULT_PASSWORD}, REMOTE_ADDR=OWNER_IP).status_code
+        == 302
+    )
+
+
+def test_a_successful_login_does_not_use_up_the_failure_limits(client, customer):
+    for _ in range(15):
+        assert client.post(LOGIN, {"login": customer.user.email, "password": DEFAULT_PASSWORD}).status_code == 302
+        client.logout()
 
 
 def test_failed_logins_from_one_ip_are_limited_per_ip(client):
