@@ -30,6 +30,7 @@ from two_factor import views as tf
 from two_factor.forms import AuthenticationTokenForm, BackupTokenForm
 from two_factor.utils import default_device
 
+from audit.services import Action, audit_record
 from common.sessions import staff_session_mark, staff_session_opened
 from staff.ratelimits import LOGIN_RATE, account_locked, count_failed_password
 
@@ -132,9 +133,15 @@ def staff_required(view):
     return wrapper
 
 
+# two_factor's pages send no signals: the audit entries are written here.
 class StaffSetupView(tf.SetupView):
     def get_success_url(self):
         return self.get_redirect_url() or reverse("two_factor:setup_complete")
+
+    def done(self, form_list, **kwargs):
+        response = super().done(form_list, **kwargs)
+        audit_record(action=Action.MFA_ENABLED, request=self.request, subject=self.request.user)
+        return response
 
 
 class StaffDisableView(tf.DisableView):
@@ -142,3 +149,15 @@ class StaffDisableView(tf.DisableView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "require_mfa": settings.STAFF_REQUIRE_MFA}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(action=Action.MFA_DISABLED, request=self.request, subject=self.request.user)
+        return response
+
+
+class StaffBackupTokensView(tf.BackupTokensView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(action=Action.MFA_BACKUP_CODES, request=self.request, subject=self.request.user)
+        return response

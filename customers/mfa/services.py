@@ -117,12 +117,13 @@ def mfa_secret_groups(*, device: TOTPDevice) -> list[str]:
     return [secret[i : i + 4] for i in range(0, len(secret), 4)]
 
 
-def mfa_setup_confirm(*, user: User, code: str) -> tuple[TOTPDevice, list[str]]:
+def mfa_setup_confirm(*, user: User, code: str, request: HttpRequest | None = None) -> tuple[TOTPDevice, list[str]]:
     """Confirm the set-up device with one code from the app; MFA is on afterwards.
 
     Returns the confirmed device and the new plain backup codes (shown once).
     A wrong code raises :class:`MFACodeError` and changes nothing except the
-    device's throttle counter. Sends the "enabled" mail after commit.
+    device's throttle counter. Sends the "enabled" mail after commit and
+    records it in the audit log (``request`` gives the address).
     """
     code = _normalize(code)
     if not _TOTP_SHAPE.fullmatch(code):
@@ -137,6 +138,7 @@ def mfa_setup_confirm(*, user: User, code: str) -> tuple[TOTPDevice, list[str]]:
         if accepted:
             _setup_finish(user=user, device=device)
             codes = _backup_codes_replace(user=user)
+            audit_record(action=Action.MFA_ENABLED, request=request, actor=user, subject=user)
             transaction.on_commit(lambda: _security_mail(user=user, name="mfa_enabled"))
     if not accepted:
         raise MFACodeError("That code is not correct. Check the time on your phone and try the current code.")
@@ -190,27 +192,31 @@ def mfa_password_check(*, user: User, password: str) -> bool:
 
 
 # --- Backup codes and disabling ------------------------------------------------------
-def mfa_backup_codes_regenerate(*, user: User) -> list[str]:
+def mfa_backup_codes_regenerate(*, user: User, request: HttpRequest | None = None) -> list[str]:
     """Replace all backup codes with 10 new ones; the old ones stop working at once.
 
-    The caller has checked the password or a fresh code. Sends a security mail.
+    The caller has checked the password or a fresh code. Sends a security
+    mail and records it in the audit log.
     """
     if not mfa_is_enabled(user=user):
         raise MFACodeError("Two-factor authentication is not on.")
     with transaction.atomic():
         codes = _backup_codes_replace(user=user)
+        audit_record(action=Action.MFA_BACKUP_CODES, request=request, actor=user, subject=user)
         transaction.on_commit(lambda: _security_mail(user=user, name="mfa_backup_codes_regenerated"))
     return codes
 
 
-def mfa_disable(*, user: User) -> None:
+def mfa_disable(*, user: User, request: HttpRequest | None = None) -> None:
     """Remove every OTP device of the user (authenticator and backup codes).
 
-    The caller has checked the password and a current code. Sends a security mail.
+    The caller has checked the password and a current code. Sends a security
+    mail and records it in the audit log.
     """
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
+        audit_record(action=Action.MFA_DISABLED, request=request, actor=user, subject=user)
         transaction.on_commit(lambda: _security_mail(user=user, name="mfa_disabled"))
 
 

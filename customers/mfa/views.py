@@ -94,7 +94,7 @@ def setup(request):
     form = SetupConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            device, codes = services.mfa_setup_confirm(user=user, code=form.cleaned_data["code"])
+            device, codes = services.mfa_setup_confirm(user=user, code=form.cleaned_data["code"], request=request)
         except services.MFACodeError as error:
             form.add_error("code", str(error))
         else:
@@ -157,7 +157,7 @@ def backup_codes(request):
                 form.add_error("code", str(error))
         if proven:
             signed_in_with_backup_code = isinstance(getattr(user, "otp_device", None), StaticDevice)
-            request.session[NEW_CODES_SESSION_KEY] = services.mfa_backup_codes_regenerate(user=user)
+            request.session[NEW_CODES_SESSION_KEY] = services.mfa_backup_codes_regenerate(user=user, request=request)
             if signed_in_with_backup_code:
                 # This session's second factor was the backup device just replaced:
                 # move it to the new one, or the portal would treat the session as
@@ -193,7 +193,7 @@ def disable(request):
             except services.MFACodeError as error:
                 form.add_error("code", str(error))
             else:
-                services.mfa_disable(user=user)
+                services.mfa_disable(user=user, request=request)
                 messages.success(request, "Two-factor authentication is off.")
                 return redirect(_portal_home())
     return render(request, "customers/mfa/disable.html", {"form": form})
