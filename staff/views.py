@@ -51,8 +51,17 @@ def staff_password_authenticate(*, email: str, password: str):
     looked at only after the hash.
     """
     account = get_user_model().objects.filter(email__iexact=email.strip()).first() if email else None
+
+    def upgrade_hash(raw_password):
+        # Django's rehash after a right password with outdated hasher settings, for staff only:
+        # it happens after the check, and a customer's account is not this login's business.
+        if account.is_active and account.is_staff:
+            account.set_password(raw_password)
+            account.save(update_fields=["password"])
+
     # make_password(None) only builds an unusable hash (no hashing); checking against it hashes once.
-    correct = check_password(password, account.password if account is not None else make_password(None))
+    encoded = account.password if account is not None else make_password(None)
+    correct = check_password(password, encoded, setter=upgrade_hash)
     if correct and account.is_active and account.is_staff:
         return account
     return None

@@ -9,6 +9,7 @@ the number of hasher runs, counted by a real hasher configured as the default
 """
 
 import pytest
+from django.test import Client
 
 from customers.tests.factories import DEFAULT_PASSWORD, CustomerFactory, StaffFactory
 from customers.tests.helpers import CountingPasswordHasher, is_logged_in
@@ -78,3 +79,19 @@ def test_a_staff_members_right_password_hashes_exactly_once(client, counting_has
 def test_the_email_is_matched_without_regard_to_case(client):
     email = account("staff")
     assert attempt(client, email.upper(), DEFAULT_PASSWORD).status_code == 302
+
+
+def test_an_outdated_staff_hash_is_upgraded_after_a_right_password_but_a_customers_is_not(client, settings):
+    from django.contrib.auth.hashers import MD5PasswordHasher
+
+    settings.PASSWORD_HASHERS = [*settings.PASSWORD_HASHERS, "django.contrib.auth.hashers.MD5PasswordHasher"]
+    staff, customer = StaffFactory(), CustomerFactory().user
+    for user in (staff, customer):
+        user.password = MD5PasswordHasher().encode(DEFAULT_PASSWORD, "salt")
+        user.save()
+    assert attempt(client, staff.email, DEFAULT_PASSWORD).status_code == 302
+    assert attempt(Client(), customer.email, DEFAULT_PASSWORD).status_code == 200
+    staff.refresh_from_db()
+    customer.refresh_from_db()
+    assert staff.password.startswith("counting_md5$") and staff.check_password(DEFAULT_PASSWORD)
+    assert customer.password.startswith("md5$")
