@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from common.text import DIRECTION_CONTROLS, validate_document_text
+from customers.tests.helpers import staff_force_login
 from orders.models import MenuItem, Order, Restaurant, Table
 from orders.tests.factories import MenuCategoryFactory, MenuItemFactory, TableFactory
 
@@ -92,7 +93,7 @@ RESTAURANT = {
 
 @pytest.mark.parametrize("field", ["name", "legal_name", "street", "postal_code", "city", "vat_id"])
 def test_admin_restaurant_legal_data_refuses_direction_controls(client, superuser, restaurant_a, field):
-    client.force_login(superuser)
+    staff_force_login(client, superuser)
     response = client.post(f"/admin/orders/restaurant/{restaurant_a.pk}/change/", {**RESTAURANT, field: f"DE{RLO}1"})
     assert response.status_code == 200
     assert MESSAGE in response.content.decode()
@@ -100,7 +101,7 @@ def test_admin_restaurant_legal_data_refuses_direction_controls(client, superuse
 
 
 def test_admin_menu_item_name_and_table_label_refuse_direction_controls(client, staff_a, restaurant_a):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     category = MenuCategoryFactory(restaurant=restaurant_a)
     item = {
         "restaurant": restaurant_a.pk,

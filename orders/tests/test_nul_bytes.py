@@ -11,7 +11,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from customers.mfa import services as mfa_services
 from customers.tests.factories import DEFAULT_PASSWORD
-from customers.tests.helpers import code_for
+from customers.tests.helpers import code_for, staff_force_login
 from orders.models import Order, Restaurant
 from orders.tests.factories import MenuItemFactory, OrderFactory, TableFactory
 
@@ -86,7 +86,7 @@ def test_nul_in_a_portal_url_is_a_404(customer_client, url):
 
 @pytest.mark.parametrize("url", ADMIN_URLS)
 def test_nul_in_an_admin_url_is_a_404(client, superuser, url):
-    client.force_login(superuser)
+    staff_force_login(client, superuser)
     assert client.get(url).status_code == 404
 
 
@@ -164,7 +164,7 @@ def test_nul_in_an_order_note_is_a_form_error(client, table):
 
 
 def test_nul_in_admin_fields_is_a_form_error(client, superuser, table):
-    client.force_login(superuser)
+    staff_force_login(client, superuser)
     restaurant = table.restaurant
     data = {
         "name": f"Evil{NUL}",
