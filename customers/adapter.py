@@ -7,7 +7,7 @@ from allauth.core.internal import ratelimit as allauth_ratelimit
 from allauth.core.internal.ratelimit import RateLimitUsage
 from django.conf import settings
 
-from customers.ratelimits import client_ip_key
+from common.ratelimits import client_ip_key
 
 logger = logging.getLogger(__name__)
 
@@ -68,12 +68,8 @@ class AccountAdapter(DefaultAccountAdapter):
         Replaces allauth's own (same error, same roll-back on success through
         ``_login_failed_rl_usage``), with the keys described at the top.
         """
-        account = _login_account(credentials)
         counted: list = []
-        for action, key in (
-            ("login_failed", f"{account}:{client_ip_key(None, request)}"),
-            (LOGIN_FAILED_ACCOUNT_ACTION, account),
-        ):
+        for action, key in _failed_login_keys(request, credentials):
             usage = allauth_ratelimit.consume(request, app=_ALLAUTH_APP, action=action, key=key)
             if not usage:
                 RateLimitUsage(usage=counted).rollback()
@@ -84,11 +80,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def _delete_login_attempts_cached_email(self, request, **credentials) -> None:
         # After a successful password reset allauth clears the failure count; ours has other keys.
-        account = _login_account(credentials)
-        for action, key in (
-            ("login_failed", f"{account}:{client_ip_key(None, request)}"),
-            (LOGIN_FAILED_ACCOUNT_ACTION, account),
-        ):
+        for action, key in _failed_login_keys(request, credentials):
             allauth_ratelimit.clear(request, app=_ALLAUTH_APP, action=action, key=key)
 
     def get_login_stages(self) -> list[str]:
@@ -99,5 +91,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return stages
 
 
-def _login_account(credentials: dict) -> str:
-    return (credentials.get("email") or credentials.get("username") or "").strip().lower()
+def _failed_login_keys(request, credentials: dict) -> list[tuple[str, str]]:
+    """(allauth rate-limit action, key) pairs that count a failed customer login."""
+    account = (credentials.get("email") or credentials.get("username") or "").strip().lower()
+    address = client_ip_key("login_failed", request)
+    return [("login_failed", f"{account}:{address}"), (LOGIN_FAILED_ACCOUNT_ACTION, account)]

@@ -18,6 +18,7 @@ from base64 import b32encode
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -247,9 +248,7 @@ def mfa_devices_remove_by_admin(
             )
             still_on = mfa_is_enabled(user=user)
             transaction.on_commit(
-                lambda user=user, still_on=still_on: _security_mail(
-                    user=user, name="mfa_devices_removed", context={"mfa_still_on": still_on}
-                )
+                partial(_security_mail, user=user, name="mfa_devices_removed", context={"mfa_still_on": still_on})
             )
 
 

@@ -8,7 +8,7 @@ it must get the admin's login page, never the admin.
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from customers.mfa.sessions import STAFF_SESSION_KEY
+from common.sessions import STAFF_SESSION_KEY
 from customers.tests.factories import DEFAULT_PASSWORD
 from customers.tests.helpers import code_for, is_logged_in
 
