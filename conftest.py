@@ -113,6 +113,28 @@ def phone_page(browser, csp_violations):
     context.close()
 
 
+@pytest.fixture
+def axe_check():
+    """``axe_check(page, state="...")``: fails on serious or critical axe-core violations (common/tests/a11y.py)."""
+    from common.tests.a11y import axe_check
+
+    return axe_check
+
+
+DESKTOP_VIEWPORT = {"width": 1024, "height": 768}
+
+
+@pytest.fixture
+def desktop_page(browser, csp_violations):
+    """A page at 1024x768 (a small laptop or a tablet held sideways), watched for CSP violations."""
+    context = browser.new_context(viewport=DESKTOP_VIEWPORT)
+    watch_csp(context, csp_violations)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
 # --- Real SMTP on loopback --------------------------------------------------------
 @dataclass
 class SmtpSink:

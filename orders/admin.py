@@ -44,6 +44,19 @@ class RestaurantScopedAdmin(admin.ModelAdmin):
             return qs
         return qs.filter(**{f"{self.restaurant_path}__staff": request.user}).distinct()
 
+    def get_changelist_form(self, request, **kwargs):
+        """List-editable cells carry no <label>: each widget is named after its column and row (WCAG 1.3.1, 4.1.2)."""
+        base = super().get_changelist_form(request, **kwargs)
+
+        class LabelledChangelistForm(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for field in self.fields.values():
+                    if not field.widget.is_hidden:
+                        field.widget.attrs["aria-label"] = f"{field.label}: {self.instance}"
+
+        return LabelledChangelistForm
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         allowed = restaurants_of(request.user)
         if db_field.name == "restaurant":
