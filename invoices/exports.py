@@ -4,6 +4,7 @@ import csv
 import io
 
 from common.money import format_rate, minor_units_to_amount
+from common.spreadsheet import spreadsheet_text
 
 CSV_COLUMNS = [
     "Number",
@@ -24,12 +25,8 @@ CSV_COLUMNS = [
     "Gross",
 ]
 
-# A spreadsheet runs a cell that starts like a formula; buyer names are typed by customers.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value: str) -> str:
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
+# Buyer names are typed by customers: every text cell goes through the formula guard.
+_text = spreadsheet_text
 
 
 def invoices_csv(invoices) -> str:

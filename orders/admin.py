@@ -1,4 +1,5 @@
 import re
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
@@ -8,10 +9,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from common.dates import format_local_datetime
 from common.money import amount_to_minor_units, format_money, minor_units_to_amount
 from common.qr import qr_svg
+from orders.admin_takings import takings_csv_view, takings_view
 from orders.models import MenuCategory, MenuItem, Order, OrderLine, Restaurant, Table
 from orders.services import order_set_status
 
@@ -68,7 +71,7 @@ class RestaurantScopedAdmin(admin.ModelAdmin):
 
 @admin.register(Restaurant)
 class RestaurantAdmin(admin.ModelAdmin):
-    list_display = ["name", "legal_name", "city", "currency", "timezone", "qr_sheet_link"]
+    list_display = ["name", "legal_name", "city", "currency", "timezone", "qr_sheet_link", "takings_link"]
     search_fields = ["name", "legal_name", "city"]
     fieldsets = [
         (None, {"fields": ["name", "currency", "timezone"]}),
@@ -99,10 +102,26 @@ class RestaurantAdmin(admin.ModelAdmin):
             '<a href="{}">Print QR codes</a>', reverse("admin:orders_restaurant_qr_sheet", args=[obj.pk])
         )
 
+    @admin.display(description=_("Takings"))
+    def takings_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:orders_restaurant_takings", args=[obj.pk]), _("Takings")
+        )
+
     def get_urls(self):
         extra = [
             path(
                 "<int:pk>/qr-codes/", self.admin_site.admin_view(self.qr_sheet_view), name="orders_restaurant_qr_sheet"
+            ),
+            path(
+                "<int:pk>/takings/",
+                self.admin_site.admin_view(partial(takings_view, self)),
+                name="orders_restaurant_takings",
+            ),
+            path(
+                "<int:pk>/takings/csv/",
+                self.admin_site.admin_view(partial(takings_csv_view, self)),
+                name="orders_restaurant_takings_csv",
             ),
         ]
         return extra + super().get_urls()

@@ -1,0 +1,199 @@
+"""Takings: what a restaurant took per day, on its own clock. The one grouping and rounding rule.
+
+- **Which day.** A paid order counts on the restaurant's local calendar day of
+  its ``paid_at`` (an order paid at 23:59 belongs to that evening, one paid at
+  00:01 to the next day), a cancelled order on the day of its ``cancelled_at``.
+  Orders that are placed but not yet paid are not takings.
+- **Rounding.** VAT is rounded once per order and VAT rate, exactly as the
+  order's receipt or invoice shows it (``common.money.vat_breakdown``), and from
+  then on only added up: a day's row per rate is the sum of its orders' rows,
+  a period's the sum of its days. So the takings match the documents to the cent,
+  and net + VAT == gross holds on every row.
+- **Payment method and tips** need recorded payments (the ``Payment`` of the
+  receipts work). Until that exists, they are ``None``: "not recorded",
+  never a guess.
+
+The accountant's export reuses ``takings_compute`` and its rows.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import groupby
+from operator import attrgetter
+
+from common.dates import local_day_bounds
+from common.money import format_rate, minor_units_to_amount, vat_breakdown
+from common.spreadsheet import spreadsheet_text
+from orders.models import Order, OrderLine, Restaurant
+
+# A takings page or CSV covers at most this many days (a year and a leap day), so one
+# request never sums an unbounded history.
+TAKINGS_MAX_DAYS = 366
+
+
+@dataclass(frozen=True)
+class RateTotal:
+    """Net, VAT and gross of one VAT rate (cents); net is derived, so net + VAT == gross."""
+
+    rate: Decimal
+    gross_cents: int
+    vat_cents: int
+
+    @property
+    def net_cents(self) -> int:
+        return self.gross_cents - self.vat_cents
+
+
+@dataclass
+class TakingsRow:
+    """One day's takings (or a period's, in ``Takings.total``)."""
+
+    day: date | None
+    orders: int = 0
+    rates: dict[Decimal, RateTotal] = field(default_factory=dict)
+    cancelled_orders: int = 0
+    cancelled_gross_cents: int = 0
+    # None: no payments recorded, so method and tip are unknown.
+    by_method: dict[str, int] | None = None
+    tip_cents: int | None = None
+
+    @property
+    def rate_rows(self) -> list[RateTotal]:
+        """Highest rate first, as on the invoices."""
+        return [self.rates[rate] for rate in sorted(self.rates, reverse=True)]
+
+    @property
+    def gross_cents(self) -> int:
+        return sum(row.gross_cents for row in self.rates.values())
+
+    @property
+    def vat_cents(self) -> int:
+        return sum(row.vat_cents for row in self.rates.values())
+
+    @property
+    def net_cents(self) -> int:
+        return self.gross_cents - self.vat_cents
+
+    def add(self, other: "TakingsRow") -> None:
+        self.orders += other.orders
+        for rate, row in other.rates.items():
+            self._add_rate(rate, gross_cents=row.gross_cents, vat_cents=row.vat_cents)
+        self.cancelled_orders += other.cancelled_orders
+        self.cancelled_gross_cents += other.cancelled_gross_cents
+
+    def _add_rate(self, rate: Decimal, *, gross_cents: int, vat_cents: int) -> None:
+        known = self.rates.get(rate)
+        if known is not None:
+            gross_cents, vat_cents = known.gross_cents + gross_cents, known.vat_cents + vat_cents
+        self.rates[rate] = RateTotal(rate=rate, gross_cents=gross_cents, vat_cents=vat_cents)
+
+
+@dataclass(frozen=True)
+class Takings:
+    restaurant: Restaurant
+    date_from: date
+    date_to: date
+    days: list[TakingsRow]
+    total: TakingsRow
+    # False until payments (method, tip) are recorded per order.
+    payments_recorded: bool = False
+
+    @property
+    def rates(self) -> list[Decimal]:
+        """Every VAT rate that occurs in the period, highest first: the columns of the CSV."""
+        return sorted(self.total.rates, reverse=True)
+
+
+def takings_compute(*, restaurant: Restaurant, date_from: date, date_to: date) -> Takings:
+    """Takings of ``restaurant`` for each local day ``date_from``..``date_to`` (inclusive), and their total.
+
+    Every day of the range gets a row, also a day without orders. Dates must be
+    inside ``common.dates``' filter range and at most ``TAKINGS_MAX_DAYS`` apart
+    (the caller's form checks both). Two queries, whatever the number of orders.
+    """
+    if date_from > date_to or (date_to - date_from).days >= TAKINGS_MAX_DAYS:
+        raise ValueError("takings_compute needs date_from <= date_to, at most TAKINGS_MAX_DAYS days")
+    zone = restaurant.tzinfo
+    start, end = local_day_bounds(date_from=date_from, date_to=date_to, zone=zone)
+    days = {
+        date_from + timedelta(days=offset): TakingsRow(day=date_from + timedelta(days=offset))
+        for offset in range((date_to - date_from).days + 1)
+    }
+
+    paid_lines = (
+        OrderLine.objects.filter(
+            order__restaurant=restaurant,
+            order__status=Order.Status.PAID,
+            order__paid_at__gte=start,
+            order__paid_at__lt=end,
+        )
+        .only("order_id", "unit_price_cents", "quantity", "vat_rate", "order__paid_at")
+        .select_related("order")
+        .order_by("order_id", "id")
+    )
+    for _order_id, lines in groupby(paid_lines, key=attrgetter("order_id")):
+        lines = list(lines)
+        row = days[lines[0].order.paid_at.astimezone(zone).date()]
+        row.orders += 1
+        # The order's own VAT rows: rounded once per order and rate, as on its documents.
+        for vat_row in vat_breakdown(lines):
+            row._add_rate(vat_row.rate, gross_cents=vat_row.gross_cents, vat_cents=vat_row.vat_cents)
+
+    cancelled = Order.objects.filter(
+        restaurant=restaurant, status=Order.Status.CANCELLED, cancelled_at__gte=start, cancelled_at__lt=end
+    ).values_list("cancelled_at", "total_cents")
+    for cancelled_at, total_cents in cancelled:
+        row = days[cancelled_at.astimezone(zone).date()]
+        row.cancelled_orders += 1
+        row.cancelled_gross_cents += total_cents
+
+    total = TakingsRow(day=None)
+    for row in days.values():
+        total.add(row)
+    return Takings(
+        restaurant=restaurant,
+        date_from=date_from,
+        date_to=date_to,
+        days=list(days.values()),
+        total=total,
+    )
+
+
+def takings_csv(takings: Takings) -> str:
+    """One CSV row per day, then the period's total (UTF-8 with BOM, for spreadsheet programs).
+
+    A column group per VAT rate of the period (net, VAT, gross), amounts as decimal
+    numbers in the currency's unit. Text cells are quoted (a ";" or "," in a name
+    splits nothing, whatever separator the spreadsheet expects) and formula-safe.
+    """
+    currency = takings.restaurant.currency
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC)
+    rate_columns = []
+    for rate in takings.rates:
+        label = format_rate(rate)
+        rate_columns += [f"Net {label}", f"VAT {label}", f"Gross {label}"]
+    writer.writerow(
+        ["Restaurant", "Date", "Currency", "Paid orders", *rate_columns, "Net", "VAT", "Gross"]
+        + ["Payment methods", "Tips", "Cancelled orders", "Cancelled gross"]
+    )
+
+    def money(cents: int) -> Decimal:
+        return minor_units_to_amount(cents, currency)
+
+    name = spreadsheet_text(takings.restaurant.name)
+    for row in [*takings.days, takings.total]:
+        amounts = []
+        for rate in takings.rates:
+            rate_row = row.rates.get(rate, RateTotal(rate=rate, gross_cents=0, vat_cents=0))
+            amounts += [money(rate_row.net_cents), money(rate_row.vat_cents), money(rate_row.gross_cents)]
+        writer.writerow(
+            [name, row.day.isoformat() if row.day else "Total", currency, row.orders, *amounts]
+            + [money(row.net_cents), money(row.vat_cents), money(row.gross_cents)]
+            + ["not recorded", "not recorded", row.cancelled_orders, money(row.cancelled_gross_cents)]
+        )
+    return out.getvalue()
