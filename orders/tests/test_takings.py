@@ -12,7 +12,7 @@ from django.urls import reverse
 from orders.models import Order
 from orders.services import order_set_status
 from orders.takings import takings_compute
-from orders.tests.factories import RestaurantFactory, order_with_lines
+from orders.tests.factories import order_with_lines
 
 BERLIN = ZoneInfo("Europe/Berlin")
 D14, D15 = date(2025, 3, 14), date(2025, 3, 15)
