@@ -19,10 +19,11 @@ The accountant's export reuses ``takings_compute`` and its rows.
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from itertools import groupby
 from operator import attrgetter
+from typing import cast
 
 from common.dates import local_day_bounds
 from common.money import format_rate, minor_units_to_amount, vat_breakdown
@@ -80,11 +81,11 @@ class TakingsRow:
     def add(self, other: "TakingsRow") -> None:
         self.orders += other.orders
         for rate, row in other.rates.items():
-            self._add_rate(rate, gross_cents=row.gross_cents, vat_cents=row.vat_cents)
+            self.add_rate(rate, gross_cents=row.gross_cents, vat_cents=row.vat_cents)
         self.cancelled_orders += other.cancelled_orders
         self.cancelled_gross_cents += other.cancelled_gross_cents
 
-    def _add_rate(self, rate: Decimal, *, gross_cents: int, vat_cents: int) -> None:
+    def add_rate(self, rate: Decimal, *, gross_cents: int, vat_cents: int) -> None:
         known = self.rates.get(rate)
         if known is not None:
             gross_cents, vat_cents = known.gross_cents + gross_cents, known.vat_cents + vat_cents
@@ -105,6 +106,11 @@ class Takings:
     def rates(self) -> list[Decimal]:
         """Every VAT rate that occurs in the period, highest first: the columns of the CSV."""
         return sorted(self.total.rates, reverse=True)
+
+
+def _local_day(instant: datetime | None, zone: tzinfo) -> date:
+    # The queries filter on the instant, so it is never NULL here.
+    return cast(datetime, instant).astimezone(zone).date()
 
 
 def takings_compute(*, restaurant: Restaurant, date_from: date, date_to: date) -> Takings:
@@ -134,19 +140,19 @@ def takings_compute(*, restaurant: Restaurant, date_from: date, date_to: date) -
         .select_related("order")
         .order_by("order_id", "id")
     )
-    for _order_id, lines in groupby(paid_lines, key=attrgetter("order_id")):
-        lines = list(lines)
-        row = days[lines[0].order.paid_at.astimezone(zone).date()]
+    for _order_id, group in groupby(paid_lines, key=attrgetter("order_id")):
+        order_lines = list(group)
+        row = days[_local_day(order_lines[0].order.paid_at, zone)]
         row.orders += 1
         # The order's own VAT rows: rounded once per order and rate, as on its documents.
-        for vat_row in vat_breakdown(lines):
-            row._add_rate(vat_row.rate, gross_cents=vat_row.gross_cents, vat_cents=vat_row.vat_cents)
+        for vat_row in vat_breakdown(order_lines):
+            row.add_rate(vat_row.rate, gross_cents=vat_row.gross_cents, vat_cents=vat_row.vat_cents)
 
     cancelled = Order.objects.filter(
         restaurant=restaurant, status=Order.Status.CANCELLED, cancelled_at__gte=start, cancelled_at__lt=end
     ).values_list("cancelled_at", "total_cents")
     for cancelled_at, total_cents in cancelled:
-        row = days[cancelled_at.astimezone(zone).date()]
+        row = days[_local_day(cancelled_at, zone)]
         row.cancelled_orders += 1
         row.cancelled_gross_cents += total_cents
 
