@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from customers.tests.helpers import staff_force_login
 from orders.models import Order
 from orders.services import order_set_status
 from orders.takings import takings_compute
@@ -116,7 +117,7 @@ def url(restaurant, csv=False, **params):
 
 
 def test_staff_read_the_days_takings(client, staff_a, day):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     response = client.get(url(day, date_from="2025-03-14"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -127,13 +128,13 @@ def test_staff_read_the_days_takings(client, staff_a, day):
 
 
 def test_staff_of_another_restaurant_get_404(client, staff_b, day):
-    client.force_login(staff_b)
+    staff_force_login(client, staff_b)
     assert client.get(url(day)).status_code == 404
     assert client.get(url(day, csv=True)).status_code == 404
 
 
 def test_takings_are_linked_from_the_restaurant_list(client, staff_a, day):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     assert url(day) in client.get(reverse("admin:orders_restaurant_changelist")).content.decode()
 
 
@@ -147,7 +148,7 @@ def test_takings_are_linked_from_the_restaurant_list(client, staff_a, day):
     ],
 )
 def test_a_bad_period_is_explained_not_computed(client, staff_a, day, params, message):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     for csv_download in (False, True):
         response = client.get(url(day, csv=csv_download, **params))
         assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
@@ -155,7 +156,7 @@ def test_a_bad_period_is_explained_not_computed(client, staff_a, day, params, me
 
 
 def test_without_dates_the_page_shows_the_restaurants_today(client, staff_a, day):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     response = client.get(url(day))
     assert response.status_code == 200 and response.context["takings"].days[0].day == response.context["form"].today
 
@@ -169,7 +170,7 @@ def read_csv(response) -> list[list[str]]:
 def test_csv_has_a_row_per_day_and_the_total(client, staff_a, day):
     day.name = "Osteria; Blu"
     day.save()
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     response = client.get(url(day, csv=True, date_from="2025-03-14", date_to="2025-03-15"))
     assert response["Content-Disposition"] == f'attachment; filename="takings-{day.pk}-2025-03-14-2025-03-15.csv"'
     header, friday, saturday, total = read_csv(response)
@@ -199,6 +200,6 @@ def test_csv_has_a_row_per_day_and_the_total(client, staff_a, day):
 def test_csv_cells_never_start_a_formula(client, staff_a, day):
     day.name = '=HYPERLINK("http://evil.example")'
     day.save()
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     rows = read_csv(client.get(url(day, csv=True, date_from="2025-03-14")))
     assert rows[1][0] == '\'=HYPERLINK("http://evil.example")'
