@@ -68,6 +68,14 @@ def test_public_account_pages_pass_axe_normal_and_with_errors(live_server, phone
     check_errors(page, axe_check, "Send link", email="not-an-email")
 
     check_page(page, axe_check, f"{base}/customer/verify-email", "Check your inbox")
+    # The link from the mail confirms on opening and lands on a page with a flash message.
+    from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+
+    unverified = CustomerFactory(verified=False)
+    key = EmailConfirmationHMAC(EmailAddress.objects.get(user=unverified.user)).key
+    page.goto(f"{base}/customer/verify-email/{key}")
+    expect(page.locator(".messages .message").first).to_be_visible()
+    axe_check(page, state="after confirming the address, with its message")
     # The error states of the links from the mails: a broken verification or reset link.
     check_page(page, axe_check, f"{base}/customer/verify-email/broken-key", "This link doesn't work")
     check_page(page, axe_check, f"{base}/customer/reset-password/1-broken", "This link doesn't work")
