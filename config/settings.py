@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "staff",
     "orders",
     "invoices",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -185,7 +186,11 @@ LOGIN_REDIRECT_URL = "/customer/"
 # views to the paths of the product). Policy: an unverified customer may log
 # in and order; invoices need a verified address (customers.services).
 ACCOUNT_ADAPTER = "customers.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "customers.forms.RegisterForm"}
+ACCOUNT_FORMS = {
+    "signup": "customers.forms.RegisterForm",
+    # Confirming it's you asks for the second factor too when MFA is on.
+    "reauthenticate": "privacy.forms.ReauthenticateForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email"}
 # One password field with a show/hide switch: easier on a phone than typing it twice.
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
@@ -231,6 +236,9 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
+# How long a "confirm it's you" (password, plus code with MFA on) lets a
+# customer export their data before asking again.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 # Number of reverse proxies that append to X-Forwarded-For (e.g. 1 behind one
 # load balancer). With 0 the TCP peer address counts; behind a proxy that would
 # put every guest into one per-IP bucket. Our own limits use the same IP.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("customer/", include("customers.account_urls")),  # allauth, un-namespaced
     path("customer/", include("orders.portal_urls")),
     path("customer/", include("invoices.urls")),
+    path("customer/", include("privacy.urls")),
     # Guest pages reached from the table QR codes.
     path("", include("orders.urls")),
 ]
