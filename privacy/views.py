@@ -4,7 +4,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from customers.decorators import customer_required
@@ -13,13 +13,14 @@ from privacy.forms import AccountDeleteForm
 from privacy.services import STAFF_REFUSED_MESSAGE, PrivacyRefused, account_delete, privacy_export
 
 # Per account. An export is heavy (every invoice PDF) and tells an intruder
-# everything at once; three a hour is plenty for the owner.
+# everything at once; three an hour is plenty for the owner.
 EXPORT_RATE = "3/h"
 # Password (and code) guesses on the deletion page, like the MFA pages.
 DELETE_RATE = "10/10m"
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 @customer_required
 @reauthentication_required
 @ratelimit(key="user", rate=EXPORT_RATE, method="POST", block=True)
@@ -39,6 +40,7 @@ def export(request):
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("password", "code")
 @customer_required
 @ratelimit(key="user", rate=DELETE_RATE, method="POST", block=True)

@@ -36,7 +36,9 @@ def download(client) -> zipfile.ZipFile:
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].startswith('attachment; filename="my-data-')
     assert "no-store" in response["Cache-Control"]
-    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    content = b"".join(response.streaming_content)
+    assert response["Content-Length"] == str(len(content))
+    return zipfile.ZipFile(io.BytesIO(content))
 
 
 def read_json(archive, name):
