@@ -35,10 +35,6 @@ from privacy.export import DataExport, export_build
 
 logger = logging.getLogger(__name__)
 
-# Orders the kitchen is done with; an open order keeps its note (an allergy,
-# "no onions") until it is served and paid, even if its guest left.
-_CLOSED_ORDER_STATUSES = (Order.Status.PAID, Order.Status.CANCELLED)
-
 STAFF_REFUSED_MESSAGE = _(
     "This is a staff account. Staff accounts cannot be deleted here; "
     "please ask the restaurant's administrator to close it."
@@ -168,7 +164,8 @@ def _orders_anonymise(*, customer: Customer) -> int:
         order.customer = None
         order.claim_code = new_claim_code()
         order.public_token = new_order_token()
-        if order.status in _CLOSED_ORDER_STATUSES:
+        # An order still open keeps its note (an allergy, "no onions"): the kitchen needs it.
+        if order.status_is_final:
             order.note = ""
     Order.objects.bulk_update(orders, ["customer", "claim_code", "public_token", "note"], batch_size=500)
     return len(orders)
