@@ -8,6 +8,7 @@ no password hash, no MFA secret or backup code, no order access tokens.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from audit.selectors import audit_entries_for_account
 from customers.mfa.services import mfa_is_enabled
 from customers.models import Customer
 from invoices.models import Invoice
+from invoices.pdf import invoice_render_pdf
 from invoices.services import invoice_pdf_bytes
 from orders.models import Order
 
@@ -192,6 +194,20 @@ def export_audit_entries(*, customer: Customer) -> list[dict[str, Any]]:
     ]
 
 
+def invoice_pdf_for_export(*, invoice: Invoice) -> bytes:
+    """The stored PDF, or a fresh rendering when the file is not the one recorded for this invoice.
+
+    One customer's invoices from two restaurants can carry the same number
+    and then share a storage name (the known ``invoice_pdf_name`` bug, see
+    ``invoices/tests/test_check_documents.py``), so the file may hold the
+    other document; its SHA-256 tells, and the export never hands it out.
+    """
+    data = invoice_pdf_bytes(invoice=invoice)
+    if invoice.pdf_sha256 and hashlib.sha256(data).hexdigest() != invoice.pdf_sha256:
+        return invoice_render_pdf(invoice)
+    return data
+
+
 def _json_bytes(data: Any) -> bytes:
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode("utf-8")
 
@@ -218,7 +234,7 @@ def export_build(*, customer: Customer) -> DataExport:
             zf.writestr(name, _json_bytes(data))
         for invoice in invoices:
             # PDFs are compressed already: stored as they are.
-            zf.writestr(pdf_names[invoice.pk], invoice_pdf_bytes(invoice=invoice), zipfile.ZIP_STORED)
+            zf.writestr(pdf_names[invoice.pk], invoice_pdf_for_export(invoice=invoice), zipfile.ZIP_STORED)
     size = archive.tell()
     archive.seek(0)
     return DataExport(
