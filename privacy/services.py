@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -33,6 +34,9 @@ from invoices.models import Invoice
 from orders.models import Order, new_claim_code, new_order_token
 from privacy.export import DataExport, export_build
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 logger = logging.getLogger(__name__)
 
 STAFF_REFUSED_MESSAGE = _(
@@ -44,14 +48,14 @@ STAFF_REFUSED_MESSAGE = _(
 class PrivacyRefused(Exception):
     """A request that changes nothing. ``field`` names the form field to blame (None: the whole form)."""
 
-    def __init__(self, message, *, field: str | None = None):
+    def __init__(self, message: StrOrPromise, *, field: str | None = None) -> None:
         super().__init__(str(message))
         self.message = message
         self.field = field
 
 
 # --- Proving it is the owner ------------------------------------------------------------
-def privacy_second_factor_confirm(*, user, code: str) -> None:
+def privacy_second_factor_confirm(*, user: User, code: str) -> None:
     """With MFA on, a current or backup code is required (throttled, no replay); raises PrivacyRefused."""
     if not mfa_is_enabled(user=user):
         return
@@ -61,7 +65,7 @@ def privacy_second_factor_confirm(*, user, code: str) -> None:
         raise PrivacyRefused(str(error), field="code") from error
 
 
-def privacy_identity_confirm(*, user, password: str, code: str = "") -> None:
+def privacy_identity_confirm(*, user: User, password: str, code: str = "") -> None:
     """The password, then (MFA on) a code. The password comes first so a typo there does not burn a backup code."""
     if not mfa_password_check(user=user, password=password):
         raise PrivacyRefused(_("That password is not correct."), field="password")
@@ -94,7 +98,7 @@ class AccountDeleted:
     sessions_ended: int
 
 
-def account_delete(*, request: HttpRequest | None, user, password: str, code: str = "") -> AccountDeleted:
+def account_delete(*, request: HttpRequest | None, user: User, password: str, code: str = "") -> AccountDeleted:
     """Delete a customer's account after the password (and the code, MFA on); one transaction, mail after commit.
 
     Staff accounts are refused (an administrator closes those), as is a wrong
@@ -171,7 +175,7 @@ def _orders_anonymise(*, customer: Customer) -> int:
     return len(orders)
 
 
-def _sessions_end(*, user) -> int:
+def _sessions_end(*, user: User) -> int:
     """End every session the account is signed in with (each customer login is recorded by usersessions)."""
     from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
     from allauth.usersessions.models import UserSession
