@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("common", "audit", "ops", "customers", "staff", "orders", "invoices", "config")
+APPS = ("common", "audit", "ops", "customers", "staff", "orders", "invoices", "privacy", "config")
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 
@@ -59,6 +59,8 @@ def test_the_contract_holds_for_the_app_code(app_copy):
         ("audit/services.py", "import customers.models  # noqa", "audit.services", "customers.models"),
         ("ops/health.py", "import audit.models  # noqa", "ops.health", "audit.models"),
         ("orders/services.py", "import config.urls  # noqa", "orders.services", "config.urls"),
+        ("invoices/selectors.py", "import privacy.services  # noqa", "invoices.selectors", "privacy.services"),
+        ("privacy/services.py", "import config.urls  # noqa", "privacy.services", "config.urls"),
     ],
 )
 def test_a_reversed_import_breaks_the_contract(app_copy, module, line, importer, imported):

@@ -20,7 +20,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from customers.models import Customer, User
 from customers.tests.factories import DEFAULT_PASSWORD, CustomerFactory
-from customers.tests.helpers import code_for
+from customers.tests.helpers import code_for, staff_force_login
 from invoices.models import Invoice
 from orders.models import Order
 from privacy.tests.conftest import DELETE_URL, enable_mfa, login_verified
@@ -139,7 +139,7 @@ def test_staff_still_download_the_invoice_pdf_in_the_admin(customer, history, cl
     assert invoice.restaurant == restaurant_a
     log_in(customer.user.email).post(DELETE_URL, CONFIRMED)
 
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     response = client.get(f"/admin/invoices/invoice/{invoice.pk}/download/")
     assert response.status_code == 200
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
