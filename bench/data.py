@@ -31,19 +31,26 @@ def load(*, customer_orders: int = 10_000, invoiceable: int = 1_000, guest_order
     from django.utils import timezone
 
     from customers.models import Customer, User
-    from orders.models import MenuCategory, MenuItem, Order, OrderLine, Restaurant, Table
+    from orders.models import Company, MenuCategory, MenuItem, Order, OrderLine, Restaurant, Table
 
     rng = random.Random(seed)
     now = timezone.now()
     with transaction.atomic():
-        restaurant = Restaurant.objects.create(
-            name="Trattoria Benchmark",
+        company = Company.objects.create(
             legal_name="Trattoria Benchmark GmbH",
             street="Kastanienallee 12",
             postal_code="10435",
             city="Berlin",
             country="DE",
-            vat_id="DE123456789",
+            vat_id="DE136695976",
+        )
+        restaurant = Restaurant.objects.create(
+            company=company,
+            name="Trattoria Benchmark",
+            street="Kastanienallee 12",
+            postal_code="10435",
+            city="Berlin",
+            country="DE",
             email="kitchen@trattoria.example",
             phone="+49 30 1234567",
             currency="EUR",

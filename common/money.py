@@ -108,6 +108,24 @@ def format_money(cents: int, currency: str) -> str:
     return f"{sign}{amount} {currency}"
 
 
+UNIT_PRICE_EXTRA_PLACES = 2  # EUR unit prices excl. VAT to 4 decimals, as EN 16931 allows (BT-146)
+
+
+def format_unit_price(minor_units: Decimal, currency: str) -> str:
+    """A unit price in minor units, with two more decimals than the currency, rounded half up.
+
+    Decimal("6.5420560") EUR -> "€0.0654". Only for display of derived unit
+    prices; amounts are never computed from it.
+    """
+    decimals = CURRENCY_DECIMALS.get(currency, 2) + UNIT_PRICE_EXTRA_PLACES
+    amount = Decimal(minor_units).scaleb(-CURRENCY_DECIMALS.get(currency, 2))
+    amount = amount.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    sign = "−" if amount < 0 else ""
+    text = f"{abs(amount):,.{decimals}f}"
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
+
+
 def format_rate(rate: Decimal) -> str:
     """19.00 -> "19 %", 5.50 -> "5.5 %"."""
     text = f"{Decimal(rate).normalize():f}"

@@ -301,11 +301,13 @@ DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "QR Table Ordering <noreply@localhost
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Invoices ------------------------------------------------------------------
-INVOICE_PREFIX = env_str("INVOICE_PREFIX", "INV")
-# Placeholders {prefix}, {year}, {number} (format specs allowed, e.g. {number:05d}).
-# {year} and {number} are required because the counter restarts every calendar
-# year; a system check refuses a format that could repeat a number.
-INVOICE_NUMBER_FORMAT = env_str("INVOICE_NUMBER_FORMAT", "{prefix}-{year}-{number:04d}")
+# Invoice number prefix and format are per company (orders.Company), since a
+# number range belongs to the taxable person. The data migration that created
+# the companies read INVOICE_PREFIX / INVOICE_NUMBER_FORMAT once, if set.
+#
+# Online VAT ID check (EU VIES): dotted path of a callable (vat_id) -> bool,
+# e.g. a VIES client. Off by default: format and check digits are checked offline.
+VAT_ID_ONLINE_CHECK = env_str("VAT_ID_ONLINE_CHECK", "")
 # Per customer account (django-ratelimit syntax). Issuing renders a PDF.
 INVOICE_ISSUE_RATE = env_str("INVOICE_ISSUE_RATE", "10/m")
 INVOICE_DOWNLOAD_RATE = env_str("INVOICE_DOWNLOAD_RATE", "60/m")

@@ -8,9 +8,12 @@ from allauth.account.internal.userkit import filter_users_by_email
 from allauth.account.models import EmailAddress, Login
 from django import forms
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from common.countries import country_choices
 from common.text import validate_document_text
+from common.vatid import vat_id_check
 from customers.models import Customer
 
 
@@ -84,7 +87,6 @@ class ResendVerificationForm(forms.Form):
 
 POSTAL_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()/-]{5,24}$")
-VAT_ID_RE = re.compile(r"^[A-Z0-9][A-Z0-9./-]{3,29}$")
 ADDRESS_FIELDS = ("street", "postal_code", "city", "country")
 
 
@@ -102,10 +104,10 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Customer
         fields = ["full_name", "business_name", "vat_id", "street", "postal_code", "city", "country", "phone"]
-        labels = {"vat_id": "VAT ID / tax number", "street": "Street and number"}
+        labels = {"vat_id": _("VAT ID"), "street": "Street and number"}
         help_texts = {
             "business_name": "Only if invoices should be made out to a company.",
-            "vat_id": "For example DE123456789.",
+            "vat_id": _("EU VAT ID for business invoices, e.g. DE136695976; checked for format and check digits."),
             "phone": "In case the restaurant needs to reach you, e.g. +49 30 1234567.",
         }
         widgets = {
@@ -146,13 +148,17 @@ class ProfileForm(forms.ModelForm):
         return value
 
     def clean_vat_id(self) -> str:
-        # People paste VAT IDs with spaces ("DE 123 456 789"); store them compact.
-        value = re.sub(r"\s+", "", self.cleaned_data.get("vat_id") or "").upper()
-        if value and not VAT_ID_RE.match(value):
-            raise forms.ValidationError(
-                "Use letters, digits, dots, slashes or dashes (4 to 30 characters), e.g. DE123456789."
-            )
-        return value
+        # Format and check digits per country (common.vatid); stored compact ("DE 136 695 976" -> "DE136695976").
+        value = self.cleaned_data.get("vat_id") or ""
+        if not value.strip():
+            self.vat_id_checked_at = None
+            return ""
+        try:
+            check = vat_id_check(value)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages[0]) from None
+        self.vat_id_checked_at = check.checked_at
+        return check.number
 
     def clean_phone(self) -> str:
         value = self._clean_text("phone")
@@ -169,4 +175,5 @@ class ProfileForm(forms.ModelForm):
                 if name not in given and name not in self.errors:
                     label = (self.fields[name].label or name).lower()
                     self.add_error(name, f"Please add the {label} too, or leave the whole address empty.")
+        cleaned["vat_id_checked_at"] = getattr(self, "vat_id_checked_at", None)
         return cleaned

@@ -68,7 +68,9 @@ class Customer(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="customer")
     full_name = models.CharField(max_length=200, validators=[validate_document_text])
     business_name = models.CharField(max_length=200, blank=True, validators=[validate_document_text])
-    vat_id = models.CharField("VAT ID / tax number", max_length=50, blank=True, validators=[validate_document_text])
+    vat_id = models.CharField("VAT ID", max_length=50, blank=True, validators=[validate_document_text])
+    # When the VAT ID passed the offline format/check-digit check (common.vatid); evidence for B2B invoices.
+    vat_id_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     street = models.CharField("street address", max_length=200, blank=True, validators=[validate_document_text])
     postal_code = models.CharField(max_length=20, blank=True, validators=[validate_document_text])
     city = models.CharField(max_length=100, blank=True, validators=[validate_document_text])

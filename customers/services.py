@@ -48,12 +48,21 @@ def customer_create(*, user: User, full_name: str) -> Customer:
 
 
 def customer_profile_update(*, customer: Customer, data: dict) -> Customer:
-    """Store validated business/billing details (``ProfileForm.cleaned_data``)."""
+    """Store validated business/billing details (``ProfileForm.cleaned_data``).
+
+    ``vat_id_checked_at`` is when the VAT ID passed ``common.vatid.vat_id_check``
+    (the form runs it); an unchanged VAT ID keeps its earlier check time.
+    """
     fields = ["full_name", "business_name", "vat_id", "street", "postal_code", "city", "country", "phone"]
     with transaction.atomic():
+        previous_vat_id = customer.vat_id
         for name in fields:
             setattr(customer, name, data.get(name, ""))
-        customer.save(update_fields=[*fields, "updated_at"])
+        if not customer.vat_id:
+            customer.vat_id_checked_at = None
+        elif customer.vat_id != previous_vat_id or customer.vat_id_checked_at is None:
+            customer.vat_id_checked_at = data.get("vat_id_checked_at")
+        customer.save(update_fields=[*fields, "vat_id_checked_at", "updated_at"])
     return customer
 
 

@@ -16,22 +16,22 @@ from common.money import round_half_up
 
 
 class InvoiceNumberCounter(models.Model):
-    """Last number handed out per restaurant and calendar year.
+    """Last number handed out per company (taxable person) and calendar year.
 
     Locked with SELECT ... FOR UPDATE while a number is allocated; the lock is
     held only for the short transaction that creates the invoice, so a rollback
     also rolls the counter back and no gap appears.
     """
 
-    restaurant = models.ForeignKey("orders.Restaurant", on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey("orders.Company", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["restaurant", "year"], name="invoice_counter_unique")]
+        constraints = [models.UniqueConstraint(fields=["company", "year"], name="invoice_counter_company_unique")]
 
     def __str__(self):
-        return f"{self.restaurant_id}/{self.year}: {self.last_number}"
+        return f"{self.company_id}/{self.year}: {self.last_number}"
 
 
 # A "live" invoice: an invoice (not a cancellation document) that is not cancelled.
@@ -92,6 +92,8 @@ class Invoice(models.Model):
         related_name="cancellation",
         help_text="For a cancellation document: the invoice it cancels.",
     )
+    # The seller (taxable person, owner of the number range) and the restaurant where the meal took place.
+    company = models.ForeignKey("orders.Company", on_delete=models.PROTECT, related_name="invoices")
     restaurant = models.ForeignKey("orders.Restaurant", on_delete=models.PROTECT, related_name="invoices")
     # SET_NULL: a customer may close the account, but the restaurant must keep
     # its invoices (with the frozen buyer details) for the legal retention period.
@@ -101,10 +103,15 @@ class Invoice(models.Model):
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="invoices")
 
     year = models.PositiveSmallIntegerField(editable=False)
-    sequence = models.PositiveIntegerField(editable=False, help_text="Position in the restaurant's yearly sequence.")
+    sequence = models.PositiveIntegerField(editable=False, help_text="Position in the company's yearly sequence.")
     number = models.CharField(max_length=64, editable=False)
     issue_date = models.DateField()
-    supply_date = models.DateField(help_text="Date of supply: the day the order was paid.")
+    order_paid_on = models.DateField(
+        null=True, blank=True, help_text='The day the order was paid, in the restaurant\'s time zone ("Paid on").'
+    )
+    supply_date = models.DateField(
+        help_text="Date of supply: the day the meal was served (placed, if never marked served)."
+    )
     due_date = models.DateField(null=True, blank=True)
     currency = models.CharField(max_length=3)
     subtotal_cents = models.IntegerField("net total (cents)")
@@ -113,15 +120,26 @@ class Invoice(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ISSUED, db_index=True)
     notes = models.TextField(blank=True)
 
-    # Seller: the restaurant's legal details at the time of issue.
+    # Seller: the company's legal details at the time of issue (a VAT ID or a tax number, or both).
     seller_name = models.CharField(max_length=200)
     seller_street = models.CharField(max_length=200)
     seller_postal_code = models.CharField(max_length=20)
     seller_city = models.CharField(max_length=100)
     seller_country = models.CharField(max_length=2)
-    seller_vat_id = models.CharField(max_length=50)
+    seller_vat_id = models.CharField(max_length=50, blank=True)
+    seller_tax_number = models.CharField(max_length=50, blank=True)
+    seller_register_court = models.CharField(max_length=200, blank=True)
+    seller_register_number = models.CharField(max_length=50, blank=True)
+    seller_managing_directors = models.CharField(max_length=300, blank=True)
     seller_email = models.CharField(max_length=254, blank=True)
     seller_phone = models.CharField(max_length=40, blank=True)
+
+    # Place of supply: the restaurant where the meal took place, at the time of issue.
+    place_name = models.CharField(max_length=200, blank=True)
+    place_street = models.CharField(max_length=200, blank=True)
+    place_postal_code = models.CharField(max_length=20, blank=True)
+    place_city = models.CharField(max_length=100, blank=True)
+    place_country = models.CharField(max_length=2, blank=True)
 
     # Buyer: the customer's billing details at the time of issue.
     buyer_name = models.CharField(max_length=200)
@@ -152,8 +170,9 @@ class Invoice(models.Model):
     class Meta:
         ordering = ["-issue_date", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["restaurant", "number"], name="invoice_number_unique"),
-            models.UniqueConstraint(fields=["restaurant", "year", "sequence"], name="invoice_sequence_unique"),
+            # Unique per taxable person: all restaurants of a company share one range.
+            models.UniqueConstraint(fields=["company", "number"], name="invoice_company_number_unique"),
+            models.UniqueConstraint(fields=["company", "year", "sequence"], name="invoice_company_sequence_unique"),
             # At most one live invoice per order: the database backs up the service's lock.
             models.UniqueConstraint(
                 fields=["order"],
@@ -264,6 +283,21 @@ class InvoiceLine(models.Model):
     def quantity_display(self) -> str:
         # Cancellation lines are negative; print a real minus sign like the amounts.
         return f"−{-self.quantity}" if self.quantity < 0 else str(self.quantity)
+
+    @property
+    def unit_price_net_exact(self) -> Decimal:
+        """Unit price excluding VAT in cents, unrounded; printed to 4 decimals (``unit_price`` filter).
+
+        Why this presentation is lawful and adds up: art. 226 (8) VAT Directive /
+        § 14 (4) Nr. 7 UStG require the unit price excluding VAT and the taxable
+        amount per rate. The page prints quantity x unit price incl. VAT = gross
+        amount exactly on each line, and the net amount and VAT per rate below;
+        the unit price excl. VAT is given to 4 decimals (as EN 16931 BT-146
+        allows), so quantity x it matches the net to the cent's rounding
+        (11 x 0.0654 = 0.7194, net 0.72), where a 2-decimal unit price did not
+        (11 x 0.07 = 0.77 against 0.72).
+        """
+        return Decimal(self.unit_price_gross_cents) * 100 / (100 + Decimal(self.vat_rate))
 
     @property
     def unit_price_net_cents(self) -> int:

@@ -46,6 +46,7 @@ def invoice_document_context(invoice) -> dict:
         "vat_rows": invoice.vat_rows(lines),
         "seller_country": country_name(invoice.seller_country),
         "buyer_country": country_name(invoice.buyer_country),
+        "place_country": country_name(invoice.place_country) if invoice.place_country != invoice.seller_country else "",
         "cancelled_number": invoice.cancels.number if invoice.cancels_id else "",
         "cancelled_issue_date": invoice.cancels.issue_date if invoice.cancels_id else None,
     }

@@ -15,7 +15,7 @@ from common.dates import format_local_datetime
 from common.money import amount_to_minor_units, format_money, minor_units_to_amount
 from common.qr import qr_svg
 from orders.admin_takings import takings_csv_view, takings_view
-from orders.models import MenuCategory, MenuItem, Order, OrderLine, Restaurant, Table
+from orders.models import Company, MenuCategory, MenuItem, Order, OrderLine, Restaurant, Table
 from orders.services import order_set_status
 
 
@@ -69,15 +69,50 @@ class RestaurantScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    """The legal entity behind restaurants: staff see the company of their restaurants, read-only.
+
+    Only superusers add or change companies: the legal details and the number
+    format are the taxable person's, shared by all its restaurants, so one
+    restaurant's staff must not change what another restaurant's invoices say.
+    """
+
+    list_display = ["legal_name", "city", "vat_id", "tax_number", "invoice_prefix"]
+    search_fields = ["legal_name", "vat_id", "tax_number"]
+    readonly_fields = ["vat_id_checked_at"]
+    fieldsets = [
+        (None, {"fields": ["legal_name", "street", "postal_code", "city", "country", "email"]}),
+        (_("Tax identifiers"), {"fields": ["vat_id", "vat_id_checked_at", "tax_number"]}),
+        (_("Business-letter details"), {"fields": ["register_court", "register_number", "managing_directors"]}),
+        (_("Invoice numbers"), {"fields": ["invoice_prefix", "invoice_number_format"]}),
+    ]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(restaurants__staff=request.user).distinct()
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 @admin.register(Restaurant)
 class RestaurantAdmin(admin.ModelAdmin):
-    list_display = ["name", "legal_name", "city", "currency", "timezone", "qr_sheet_link", "takings_link"]
-    search_fields = ["name", "legal_name", "city"]
+    list_display = ["name", "company", "city", "currency", "timezone", "qr_sheet_link", "takings_link"]
+    search_fields = ["name", "company__legal_name", "city"]
     fieldsets = [
-        (None, {"fields": ["name", "currency", "timezone"]}),
+        (None, {"fields": ["name", "company", "currency", "timezone"]}),
         (
-            "Legal details (seller on invoices)",
-            {"fields": ["legal_name", "street", "postal_code", "city", "country", "vat_id"]},
+            _("Address (place of supply on invoices)"),
+            {"fields": ["street", "postal_code", "city", "country"]},
         ),
         ("Contact", {"fields": ["email", "phone"]}),
         ("Staff", {"fields": ["staff"]}),
@@ -94,7 +129,7 @@ class RestaurantAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if request.user.is_superuser else ["staff"]
+        return [] if request.user.is_superuser else ["staff", "company"]
 
     @admin.display(description="QR codes")
     def qr_sheet_link(self, obj):

@@ -1,4 +1,5 @@
 import secrets
+import string
 import zoneinfo
 from decimal import Decimal
 
@@ -7,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from common.countries import country_choices
 from common.text import validate_document_text
+from common.vatid import vat_id_check
 
 TIMEZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones())
 
@@ -32,16 +35,131 @@ def new_claim_code() -> str:
     return "".join(secrets.choice(CLAIM_CODE_ALPHABET) for _ in range(CLAIM_CODE_LENGTH))
 
 
-class Restaurant(models.Model):
-    """The tenant. Its legal details are the seller on invoices."""
+DEFAULT_INVOICE_PREFIX = "INV"
+DEFAULT_INVOICE_NUMBER_FORMAT = "{prefix}-{year}-{number:04d}"
+INVOICE_NUMBER_FIELDS = {"prefix", "year", "number"}
 
+
+def invoice_number_format_check(fmt: str, prefix: str = DEFAULT_INVOICE_PREFIX) -> str | None:
+    """An error message if ``fmt`` cannot produce unique numbers, else None.
+
+    {year} and {number} are required because the counter restarts every
+    calendar year; a format without them would repeat numbers.
+    """
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(fmt) if name is not None}
+        sample = fmt.format(prefix=prefix, year=2025, number=1)
+    except (ValueError, KeyError, IndexError) as exc:
+        return str(_("The number format %(fmt)r is not a valid format string: %(exc)s") % {"fmt": fmt, "exc": exc})
+    if not {"year", "number"} <= names or not names <= INVOICE_NUMBER_FIELDS:
+        return str(
+            _("The number format %(fmt)r must contain {year} and {number} and only {prefix}, {year}, {number}.")
+            % {"fmt": fmt}
+        )
+    if len(sample) > 40:
+        return str(_("The number format %(fmt)r gives numbers longer than 40 characters.") % {"fmt": fmt})
+    return None
+
+
+class Company(models.Model):
+    """The taxable person: the seller on every invoice of its restaurants, with one number range per year.
+
+    Invoice numbers must be unique per taxable person, not per branch, so the
+    counter belongs here (``invoices.services.numbering``). A company needs a
+    VAT ID or a tax number (or both); each is printed under its own label.
+    """
+
+    legal_name = models.CharField(_("legal name"), max_length=200, validators=[validate_document_text])
+    street = models.CharField(_("street address"), max_length=200, validators=[validate_document_text])
+    postal_code = models.CharField(_("postal code"), max_length=20, validators=[validate_document_text])
+    city = models.CharField(_("city"), max_length=100, validators=[validate_document_text])
+    country = models.CharField(
+        _("country"), max_length=2, choices=country_choices, help_text=_("ISO 3166-1 alpha-2 code, e.g. DE")
+    )
+    vat_id = models.CharField(
+        _("VAT ID"), max_length=20, blank=True, help_text=_("EU VAT ID, e.g. DE136695976; checked for format.")
+    )
+    vat_id_checked_at = models.DateTimeField(_("VAT ID checked at"), null=True, blank=True, editable=False)
+    tax_number = models.CharField(
+        _("tax number"),
+        max_length=50,
+        blank=True,
+        validators=[validate_document_text],
+        help_text=_("National tax number (Steuernummer), e.g. 29/123/45678."),
+    )
+    register_court = models.CharField(
+        _("register court"), max_length=200, blank=True, validators=[validate_document_text]
+    )
+    register_number = models.CharField(
+        _("register number"), max_length=50, blank=True, validators=[validate_document_text]
+    )
+    managing_directors = models.CharField(
+        _("managing directors"),
+        max_length=300,
+        blank=True,
+        validators=[validate_document_text],
+        help_text=_("Comma-separated names, as printed on business letters."),
+    )
+    email = models.EmailField(_("contact email"), blank=True)
+    invoice_prefix = models.CharField(
+        _("invoice number prefix"),
+        max_length=20,
+        default=DEFAULT_INVOICE_PREFIX,
+        validators=[RegexValidator(r"^[A-Za-z0-9/_-]*$", _("Use letters, digits, dashes, slashes or underscores."))],
+    )
+    invoice_number_format = models.CharField(
+        _("invoice number format"),
+        max_length=60,
+        default=DEFAULT_INVOICE_NUMBER_FORMAT,
+        help_text=_("Placeholders {prefix}, {year}, {number}; format specs allowed, e.g. {number:05d}."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["legal_name"]
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(vat_id="", tax_number=""), name="company_vat_id_or_tax_number"),
+        ]
+
+    def __str__(self):
+        return self.legal_name
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if not self.vat_id.strip() and not self.tax_number.strip():
+            errors["vat_id"] = _("Enter a VAT ID or a tax number (or both); an invoice must show one.")
+        if self.vat_id.strip():
+            try:
+                check = vat_id_check(self.vat_id)
+            except ValidationError as exc:
+                errors["vat_id"] = exc.messages[0]
+            else:
+                if check.number != self.vat_id or self.vat_id_checked_at is None:
+                    self.vat_id, self.vat_id_checked_at = check.number, check.checked_at
+        else:
+            self.vat_id_checked_at = None
+        error = invoice_number_format_check(self.invoice_number_format, self.invoice_prefix)
+        if error:
+            errors["invoice_number_format"] = error
+        if errors:
+            raise ValidationError(errors)
+
+    def invoice_number(self, *, year: int, number: int) -> str:
+        return self.invoice_number_format.format(prefix=self.invoice_prefix, year=year, number=number)
+
+
+class Restaurant(models.Model):
+    """The tenant and the place where meals are served; its company is the seller on invoices."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="restaurants")
     name = models.CharField("display name", max_length=200, validators=[validate_document_text])
-    legal_name = models.CharField(max_length=200, validators=[validate_document_text])
     street = models.CharField("street address", max_length=200, validators=[validate_document_text])
     postal_code = models.CharField(max_length=20, validators=[validate_document_text])
     city = models.CharField(max_length=100, validators=[validate_document_text])
     country = models.CharField(max_length=2, choices=country_choices, help_text="ISO 3166-1 alpha-2 code, e.g. DE")
-    vat_id = models.CharField("VAT ID / tax number", max_length=50, validators=[validate_document_text])
     email = models.EmailField("contact email")
     phone = models.CharField(max_length=40, blank=True, validators=[validate_document_text])
     currency = models.CharField(
@@ -194,6 +312,12 @@ class Order(models.Model):
     def status_is_final(self) -> bool:
         """Paid or cancelled: nothing can follow (``STATUS_TRANSITIONS``)."""
         return not self.STATUS_TRANSITIONS[self.Status(self.status)]
+
+    @property
+    def supply_date(self):
+        """Date of supply for tax documents: the day the meal was served (placed, if never marked served),
+        in the restaurant's time zone; not the payment day, which may be after midnight."""
+        return timezone.localdate(self.served_at or self.placed_at, self.restaurant.tzinfo)
 
     @property
     def claim_code_display(self) -> str:

@@ -11,6 +11,8 @@ STAFF_GROUP_NAME = "Restaurant staff"
 
 STAFF_PERMISSIONS = {
     "orders": {
+        # Read-only: only superusers change a company's legal details (CompanyAdmin).
+        "company": ["view"],
         "restaurant": ["view", "change"],
         "table": ["view", "add", "change"],
         "menucategory": ["view", "add", "change", "delete"],

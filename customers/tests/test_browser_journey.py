@@ -52,7 +52,7 @@ def test_register_verify_login_profile_logout(live_server, phone_page):
     page.get_by_role("link", name=re.compile("Business profile")).click()
     expect(page.get_by_role("heading", name="Business profile")).to_be_visible()
     page.get_by_label("Business name").fill("Hopper Consulting GmbH")
-    page.get_by_label("VAT ID / tax number").fill("DE 123 456 789")
+    page.get_by_label("VAT ID").fill("DE 136 695 976")
     page.get_by_label("Street and number").fill("Unter den Linden 1")
     page.get_by_role("button", name="Save details").click()
     expect(page.get_by_text("Please add the city too, or leave the whole address empty.")).to_be_visible()
@@ -66,7 +66,7 @@ def test_register_verify_login_profile_logout(live_server, phone_page):
     customer = Customer.objects.get(user__email="grace@example.com")
     assert (customer.business_name, customer.vat_id, customer.city, customer.country) == (
         "Hopper Consulting GmbH",
-        "DE123456789",
+        "DE136695976",
         "Berlin",
         "DE",
     )

@@ -9,7 +9,7 @@ PROFILE = "/customer/profile"
 VALID = {
     "full_name": "  Ada   Lovelace ",
     "business_name": "Analytical Engines Ltd",
-    "vat_id": "de 123 456 789",
+    "vat_id": "de 136 695 976",
     "street": "Hauptstraße 5",
     "postal_code": "10115",
     "city": "Berlin",
@@ -31,7 +31,8 @@ def test_valid_details_are_saved_normalised(customer_client, customer):
     assert response["Location"] == PROFILE
     customer.refresh_from_db()
     assert customer.full_name == "Ada Lovelace"
-    assert customer.vat_id == "DE123456789"
+    assert customer.vat_id == "DE136695976"
+    assert customer.vat_id_checked_at is not None
     assert (customer.street, customer.postal_code, customer.city, customer.country) == (
         "Hauptstraße 5",
         "10115",
@@ -69,7 +70,8 @@ def test_partial_address_names_each_missing_part_and_saves_nothing(customer_clie
         ("country", "Germany", "Select a valid choice."),
         ("postal_code", "1", "Use 2 to 10 letters"),
         ("phone", "call me maybe", "Use digits, spaces and an optional leading +"),
-        ("vat_id", "DE#123", "Use letters, digits, dots, slashes or dashes"),
+        ("vat_id", "DE#123", "use DE + 9 digits"),
+        ("vat_id", "XX12", "starts with an EU country code"),
         ("full_name", "", "This field is required."),
     ],
 )

@@ -37,11 +37,12 @@ def invoice_cancel(*, invoice: Invoice, now: datetime | None = None) -> Invoice:
         frozen = {
             name: getattr(original, name)
             for name in [f.name for f in Invoice._meta.fields]
-            if name.startswith(("seller_", "buyer_"))
+            if name.startswith(("seller_", "place_", "buyer_"))
         }
         document = Invoice.objects.create(
             kind=Invoice.Kind.CANCELLATION,
             cancels=original,
+            company_id=original.company_id,
             restaurant_id=original.restaurant_id,
             customer_id=original.customer_id,
             order_id=original.order_id,
@@ -50,6 +51,7 @@ def invoice_cancel(*, invoice: Invoice, now: datetime | None = None) -> Invoice:
             number=number,
             issue_date=issue_date,
             supply_date=original.supply_date,
+            order_paid_on=original.order_paid_on,
             currency=original.currency,
             subtotal_cents=-original.subtotal_cents,
             tax_cents=-original.tax_cents,

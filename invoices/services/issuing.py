@@ -26,7 +26,7 @@ from invoices.models import Invoice, InvoiceLine
 from invoices.selectors import invoice_live_for_order
 from invoices.services import numbering
 from invoices.services.delivery import invoice_deliver_after_commit
-from orders.models import Order, OrderLine, Restaurant
+from orders.models import Company, Order, OrderLine, Restaurant
 
 logger = logging.getLogger(__name__)
 
@@ -44,13 +44,13 @@ class InvoiceRefused(ValidationError):
         self.refusal = refusal
 
 
+# The company's details every invoice needs; a VAT ID or a tax number is checked separately.
 SELLER_FIELDS = {
     "legal name": "legal_name",
     "street address": "street",
     "postal code": "postal_code",
     "city": "city",
     "country": "country",
-    "VAT ID": "vat_id",
 }
 
 
@@ -74,8 +74,10 @@ def invoice_refusal(*, order: Order, customer: Customer) -> Refusal | None:
             "An invoice needs your billing details. Please add: " + ", ".join(missing) + ".",
             missing_fields=missing,
         )
-    restaurant = order.restaurant
-    missing_seller = [label for label, attr in SELLER_FIELDS.items() if not str(getattr(restaurant, attr)).strip()]
+    company = order.restaurant.company
+    missing_seller = [label for label, attr in SELLER_FIELDS.items() if not str(getattr(company, attr)).strip()]
+    if not company.vat_id.strip() and not company.tax_number.strip():
+        missing_seller.append("VAT ID or tax number")
     if missing_seller:
         return Refusal(
             "seller_incomplete",
@@ -159,7 +161,7 @@ def _invoice_create(*, order_id: int, customer_id: int, now: datetime | None) ->
     with transaction.atomic():
         # Lock order: the order row first, then the counter (as in invoice_cancel),
         # so two transactions never wait on each other in opposite order.
-        orders = Order.objects.select_related("restaurant")
+        orders = Order.objects.select_related("restaurant__company")
         if numbering.LOCKING_ENABLED:
             orders = orders.select_for_update(of=("self",))
         order = orders.get(pk=order_id)
@@ -182,12 +184,14 @@ def _invoice_create(*, order_id: int, customer_id: int, now: datetime | None) ->
         gross = sum(line.gross_cents for line in lines)
         tax = sum(line.vat_cents for line in lines)
 
-        seller = order.restaurant
-        supply_date = timezone.localdate(order.paid_at, seller.tzinfo)
-        _, issue_date, sequence, number = numbering.invoice_number_and_date_allocate(restaurant=seller, now=now)
+        restaurant = order.restaurant
+        supply_date = order.supply_date
+        paid_on = timezone.localdate(order.paid_at, restaurant.tzinfo)
+        _, issue_date, sequence, number = numbering.invoice_number_and_date_allocate(restaurant=restaurant, now=now)
         invoice = Invoice.objects.create(
             kind=Invoice.Kind.INVOICE,
-            restaurant=seller,
+            company=restaurant.company,
+            restaurant=restaurant,
             customer=customer,
             order=order,
             year=issue_date.year,
@@ -195,14 +199,16 @@ def _invoice_create(*, order_id: int, customer_id: int, now: datetime | None) ->
             number=number,
             issue_date=issue_date,
             supply_date=supply_date,
+            order_paid_on=paid_on,
             due_date=None,  # the order is paid before it can be invoiced
             currency=order.currency,
             subtotal_cents=gross - tax,
             tax_cents=tax,
             total_cents=gross,
             status=Invoice.Status.ISSUED,
-            notes=f"Paid in full on {supply_date:%d %B %Y}; nothing is due. Order #{order.pk}.",
-            **_seller_copy(seller),
+            notes=f"Paid in full on {paid_on:%d %B %Y}; nothing is due. Order #{order.pk}.",
+            **_seller_copy(restaurant.company),
+            **_place_copy(restaurant),
             **_buyer_copy(customer),
         )
         for line in lines:
@@ -227,14 +233,29 @@ def _lines_refusal(*, order: Order, lines: list[InvoiceLine]) -> Refusal | None:
     )
 
 
-def _seller_copy(restaurant: Restaurant) -> dict:
+def _seller_copy(company: Company) -> dict:
     return {
-        "seller_name": restaurant.legal_name.strip(),
-        "seller_street": restaurant.street.strip(),
-        "seller_postal_code": restaurant.postal_code.strip(),
-        "seller_city": restaurant.city.strip(),
-        "seller_country": restaurant.country.strip().upper(),
-        "seller_vat_id": restaurant.vat_id.strip(),
+        "seller_name": company.legal_name.strip(),
+        "seller_street": company.street.strip(),
+        "seller_postal_code": company.postal_code.strip(),
+        "seller_city": company.city.strip(),
+        "seller_country": company.country.strip().upper(),
+        "seller_vat_id": company.vat_id.strip(),
+        "seller_tax_number": company.tax_number.strip(),
+        "seller_register_court": company.register_court.strip(),
+        "seller_register_number": company.register_number.strip(),
+        "seller_managing_directors": company.managing_directors.strip(),
+    }
+
+
+def _place_copy(restaurant: Restaurant) -> dict:
+    """The restaurant where the meal took place (place of supply); its email and phone are the contact."""
+    return {
+        "place_name": restaurant.name.strip(),
+        "place_street": restaurant.street.strip(),
+        "place_postal_code": restaurant.postal_code.strip(),
+        "place_city": restaurant.city.strip(),
+        "place_country": restaurant.country.strip().upper(),
         "seller_email": restaurant.email,
         "seller_phone": restaurant.phone,
     }

@@ -1,50 +1,42 @@
-"""Invoice numbers: gapless and strictly increasing per restaurant and calendar year.
+"""Invoice numbers: gapless and strictly increasing per company (taxable person) and calendar year.
 
-The year is the one of the issue date in the restaurant's time zone. Numbers are
-never reused, not even after a cancellation (a cancellation is a new document
-with its own number). Issue dates follow the numbers: the issue time is read
-only once the year's counter is locked, so a higher number never has an earlier
-date or the previous year's sequence, however long a request waited for its locks.
+A number must be unique per taxable person, so all restaurants of one company
+share one range; the year is the one of the issue date in the issuing
+restaurant's time zone. Numbers are never reused, not even after a
+cancellation (a cancellation is a new document with its own number from the
+same range). Issue dates follow the numbers: the issue time is read only once
+the year's counter is locked, so a higher number never has an earlier date or
+the previous year's sequence, however long a request waited for its locks.
 """
 
-import string
 from datetime import date, datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from invoices.models import InvoiceNumberCounter
-from orders.models import Restaurant
+from orders.models import Company, Restaurant, invoice_number_format_check
 
 # Only the concurrency tests turn this off, to show that they catch a missing
 # lock (as pretix does). Never change it in production code. Issuing and
 # cancelling read it from here too, for the order row lock.
 LOCKING_ENABLED = True
 
-NUMBER_FIELDS = {"prefix", "year", "number"}
+__all__ = [
+    "LOCKING_ENABLED",
+    "invoice_number_allocate",
+    "invoice_number_and_date_allocate",
+    "invoice_number_format",
+    "invoice_number_format_check",
+]
 
 
-def invoice_number_format_check(fmt: str) -> str | None:
-    """An error message if ``fmt`` cannot produce unique numbers, else None."""
-    try:
-        names = {name for _, name, _, _ in string.Formatter().parse(fmt) if name is not None}
-        sample = fmt.format(prefix=settings.INVOICE_PREFIX, year=2025, number=1)
-    except (ValueError, KeyError, IndexError) as exc:
-        return f"INVOICE_NUMBER_FORMAT {fmt!r} is not a valid format string: {exc}"
-    if not {"year", "number"} <= names or not names <= NUMBER_FIELDS:
-        return f"INVOICE_NUMBER_FORMAT {fmt!r} must contain {{year}} and {{number}} and only {{prefix}}, {{year}}, {{number}}."
-    if len(sample) > 40:
-        return f"INVOICE_NUMBER_FORMAT {fmt!r} gives numbers longer than 40 characters."
-    return None
-
-
-def invoice_number_format(*, year: int, number: int) -> str:
-    return settings.INVOICE_NUMBER_FORMAT.format(prefix=settings.INVOICE_PREFIX, year=year, number=number)
+def invoice_number_format(*, company: Company, year: int, number: int) -> str:
+    return company.invoice_number(year=year, number=number)
 
 
 def invoice_number_allocate(*, restaurant: Restaurant, year: int) -> tuple[int, str]:
-    """The next (sequence, formatted number) of ``restaurant`` in ``year``, without an issue date.
+    """The next (sequence, formatted number) of ``restaurant``'s company in ``year``, without an issue date.
 
     Services use ``invoice_number_and_date_allocate``; this stays for the race
     tests, which hold one allocation's transaction open on purpose. Caller must
@@ -54,19 +46,19 @@ def invoice_number_allocate(*, restaurant: Restaurant, year: int) -> tuple[int, 
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("invoice_number_allocate must run inside transaction.atomic()")
-    return _counter_next(_counter_lock(restaurant=restaurant, year=year))
+    return _counter_next(_counter_lock(company_id=restaurant.company_id, year=year))
 
 
-def _counter_lock(*, restaurant: Restaurant, year: int) -> InvoiceNumberCounter:
-    counters = InvoiceNumberCounter.objects.filter(restaurant=restaurant, year=year)
+def _counter_lock(*, company_id: int, year: int) -> InvoiceNumberCounter:
+    counters = InvoiceNumberCounter.objects.select_related("company").filter(company_id=company_id, year=year)
     if LOCKING_ENABLED:
-        counters = counters.select_for_update()
+        counters = counters.select_for_update(of=("self",))
     counter = counters.first()
     if counter is None:
         # First invoice of the year: INSERT ... ON CONFLICT DO NOTHING waits for a
         # concurrent request doing the same, then both lock the one committed row.
         InvoiceNumberCounter.objects.bulk_create(
-            [InvoiceNumberCounter(restaurant=restaurant, year=year, last_number=0)], ignore_conflicts=True
+            [InvoiceNumberCounter(company_id=company_id, year=year, last_number=0)], ignore_conflicts=True
         )
         counter = counters.get()
     return counter
@@ -75,13 +67,16 @@ def _counter_lock(*, restaurant: Restaurant, year: int) -> InvoiceNumberCounter:
 def _counter_next(counter: InvoiceNumberCounter) -> tuple[int, str]:
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
-    return counter.last_number, invoice_number_format(year=counter.year, number=counter.last_number)
+    # The company row was read with the locked counter, so the format is the current one.
+    return counter.last_number, invoice_number_format(
+        company=counter.company, year=counter.year, number=counter.last_number
+    )
 
 
 def invoice_number_and_date_allocate(
     *, restaurant: Restaurant, now: datetime | None = None
 ) -> tuple[datetime, date, int, str]:
-    """The issue time and date and the next (sequence, number) of ``restaurant``, in that order.
+    """The issue time and date and the next (sequence, number) of ``restaurant``'s company, in that order.
 
     The clock is read only while the counter of the issue year is locked: every
     invoice numbered before this one has committed by then, so its issue time
@@ -94,7 +89,7 @@ def invoice_number_and_date_allocate(
         raise RuntimeError("invoice_number_and_date_allocate must run inside transaction.atomic()")
     year = timezone.localdate(now or timezone.now(), restaurant.tzinfo).year
     while True:
-        counter = _counter_lock(restaurant=restaurant, year=year)
+        counter = _counter_lock(company_id=restaurant.company_id, year=year)
         moment = now or timezone.now()
         issue_date = timezone.localdate(moment, restaurant.tzinfo)
         if issue_date.year == year:

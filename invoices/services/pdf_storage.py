@@ -17,8 +17,14 @@ logger = logging.getLogger(__name__)
 
 
 def invoice_pdf_name(invoice: Invoice) -> str:
+    """Where a new rendering is stored; unique because (company, number) is.
+
+    Numbers are unique per company only, so two companies' INV-2026-0001 for one
+    customer need different names: the company id leads the file name. Files
+    stored under the older name keep it (``pdf_path`` records the name).
+    """
     owner = invoice.customer_id if invoice.customer_id is not None else "deleted"
-    return f"customers/{owner}/invoices/{invoice.pdf_filename}"
+    return f"customers/{owner}/invoices/{invoice.company_id}-{invoice.pdf_filename}"
 
 
 def invoice_pdf_store(*, invoice: Invoice) -> bytes:

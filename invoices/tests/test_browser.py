@@ -24,7 +24,10 @@ def shot(page, name):
 
 def test_customer_generates_and_downloads_the_invoice(live_server, page, mailoutbox):
     restaurant = RestaurantFactory(
-        name="Café Müller", legal_name="Café Müller & Søn GmbH", street="Große Straße 5", vat_id="DE123456789"
+        name="Café Müller",
+        company__legal_name="Café Müller & Søn GmbH",
+        street="Große Straße 5",
+        company__vat_id="DE123456789",
     )
     customer = CustomerFactory(
         full_name="Jana Nováková", business_name="Nováková Consulting s.r.o.", user__email="jana@example.com"

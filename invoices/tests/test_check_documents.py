@@ -81,16 +81,16 @@ def test_a_file_stored_before_hashes_were_kept_is_counted_not_failed(documents, 
     assert "0 problem(s); 1 stored before hashes were recorded." in out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug, not fixed here (invoices.services.pdf_storage.invoice_pdf_name): the storage name is customers/<id>/invoices/<number>.pdf, "
-    "so one customer's invoices from two restaurants with the same number share one file",
-)
-def test_same_number_from_two_restaurants_keeps_two_files(
+def test_same_number_from_two_companies_keeps_two_files(
     customer, restaurant_a, restaurant_b, capsys, django_capture_on_commit_callbacks
 ):
+    invoices = []
     for restaurant in (restaurant_a, restaurant_b):
         with django_capture_on_commit_callbacks(execute=True):
-            invoice_issue(order=paid_order(customer=customer, restaurant=restaurant), customer=customer)
+            invoices.append(invoice_issue(order=paid_order(customer=customer, restaurant=restaurant), customer=customer))
+    for invoice in invoices:
+        invoice.refresh_from_db()
+    assert invoices[0].number == invoices[1].number and invoices[0].company_id != invoices[1].company_id
+    assert invoices[0].pdf_path != invoices[1].pdf_path
     code, out = run(capsys)
     assert code == 0, out

@@ -142,7 +142,7 @@ def test_order_page_links_the_existing_invoice(customer_client, customer):
     ("make", "reason"),
     [
         (lambda c: order_with_lines(customer=c), "once the order has been paid"),
-        (lambda c: paid_order(customer=c, restaurant__vat_id=""), "legal details are incomplete"),
+        (lambda c: paid_order(customer=c, restaurant__company__street=""), "legal details are incomplete"),
     ],
 )
 def test_order_page_says_why_there_is_no_button(customer, make, reason):

@@ -24,8 +24,11 @@ def test_later_edits_to_restaurant_profile_and_order_never_change_the_invoice(in
     seller, buyer = invoice.seller_name, invoice.buyer_street
     descriptions = list(invoice.lines.values_list("description", "gross_cents"))
 
-    restaurant_a.legal_name = "New Owner AG"
-    restaurant_a.vat_id = "DE999"
+    restaurant_a.company.legal_name = "New Owner AG"
+    restaurant_a.company.vat_id = "DE999"
+    restaurant_a.company.register_court = "Amtsgericht Elsewhere"
+    restaurant_a.company.save()
+    restaurant_a.name = "Renamed Café"
     restaurant_a.street = "Elsewhere 1"
     restaurant_a.save()
     customer.full_name = "Somebody Else"
@@ -42,7 +45,8 @@ def test_later_edits_to_restaurant_profile_and_order_never_change_the_invoice(in
     assert fresh.buyer_vat_id == "DE811111111"
     assert list(fresh.lines.values_list("description", "gross_cents")) == descriptions
     assert invoice_render_html(fresh) == before_html
-    assert "New Owner AG" not in before_html and "Moved Street 9" not in before_html
+    for text in ("New Owner AG", "Amtsgericht Elsewhere", "Renamed Café", "Elsewhere 1", "Moved Street 9"):
+        assert text not in before_html
 
 
 def test_issued_invoice_cannot_be_deleted(invoice):

@@ -14,6 +14,7 @@ from invoices.services import (
     invoice_number_format_check,
 )
 from invoices.tests.factories import aware, paid_order
+from orders.models import Company
 from orders.tests.factories import RestaurantFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,19 +50,29 @@ def test_sequence_restarts_with_the_calendar_year_of_the_restaurants_time_zone(c
     assert last_of_2025.number == "INV-2025-0001"
     assert (first_of_2026.number, first_of_2026.issue_date.isoformat()) == ("INV-2026-0001", "2026-01-01")
     assert second_of_2026.number == "INV-2026-0002"
-    assert InvoiceNumberCounter.objects.filter(restaurant=berlin).count() == 2
+    assert InvoiceNumberCounter.objects.filter(company=berlin.company).count() == 2
 
 
-def test_format_setting_with_prefix(customer, restaurant_a, settings):
-    settings.INVOICE_PREFIX = "RE"
-    settings.INVOICE_NUMBER_FORMAT = "{prefix}/{year}/{number:06d}"
+def test_format_of_the_company_with_prefix(customer, restaurant_a):
+    company = restaurant_a.company
+    company.invoice_prefix = "RE"
+    company.invoice_number_format = "{prefix}/{year}/{number:06d}"
+    company.save()
     invoice = issue(customer, restaurant_a, aware(2026, 5, 1, 12, 0))
     assert invoice.number == "RE/2026/000001"
     assert invoice.pdf_filename == "RE-2026-000001.pdf"
 
 
-def test_default_format_is_inv_year_four_digits(settings):
-    assert settings.INVOICE_NUMBER_FORMAT.format(prefix=settings.INVOICE_PREFIX, year=2026, number=7) == "INV-2026-0007"
+def test_default_format_is_inv_year_four_digits():
+    assert Company().invoice_number(year=2026, number=7) == "INV-2026-0007"
+
+
+def test_company_form_refuses_a_format_that_could_repeat_numbers(restaurant_a):
+    company = restaurant_a.company
+    company.invoice_number_format = "INV-{number:04d}"
+    with pytest.raises(ValidationError) as caught:
+        company.full_clean()
+    assert "must contain {year} and {number}" in str(caught.value.message_dict["invoice_number_format"])
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,9 @@ LINES = ((2, 1250, "7.00"), (1, 490, "19.00"), (3, 399, "19.00"))
 
 @pytest.fixture
 def unicode_invoice(django_capture_on_commit_callbacks):
-    restaurant = RestaurantFactory(legal_name="Café Müller & Søn GmbH", street="Große Straße 5", vat_id="DE123456789")
+    restaurant = RestaurantFactory(
+        company__legal_name="Café Müller & Søn GmbH", street="Große Straße 5", company__vat_id="DE123456789"
+    )
     customer = CustomerFactory(
         full_name="Ζωή Παπαδοπούλου",
         business_name="Восток ООО",
@@ -88,12 +90,17 @@ def test_pdf_embeds_the_shipped_fonts_only(unicode_invoice):
 def cjk_invoice(django_capture_on_commit_callbacks):
     restaurant = RestaurantFactory(
         name="東京ラーメン",
-        legal_name="東京ラーメン株式会社",
+        company__legal_name="東京ラーメン株式会社",
+        company__street="渋谷区道玄坂1-2-3",
+        company__postal_code="150-0043",
+        company__city="東京",
+        company__country="JP",
+        company__vat_id="",
+        company__tax_number="T1234567890123",
         street="渋谷区道玄坂1-2-3",
         postal_code="150-0043",
         city="東京",
         country="JP",
-        vat_id="T1234567890123",
         currency="JPY",
         timezone="Asia/Tokyo",
     )
@@ -200,7 +207,7 @@ def test_first_page_turns_into_an_a4_png_for_review(unicode_invoice, tmp_path):
 
 def test_a_brazilian_customers_invoice_prints_the_country_names(django_capture_on_commit_callbacks):
     # The invoice once had its own list of 39 countries and printed a bare "BR" for Brazil.
-    restaurant = RestaurantFactory(country="MX")
+    restaurant = RestaurantFactory(country="MX", company__country="MX")
     customer = CustomerFactory(city="São Paulo", country="BR")
     order = paid_order(customer=customer, restaurant=restaurant)
     with django_capture_on_commit_callbacks(execute=True):

@@ -89,8 +89,8 @@ def test_invoice_pdf_is_a_private_object_and_only_its_owner_downloads_it(
         invoice = invoice_issue(order=paid_order(customer=customer), customer=customer)
     invoice.refresh_from_db()
 
-    key = f"invoices/customers/{customer.pk}/invoices/{invoice.pdf_filename}"
-    assert invoice.pdf_path == f"customers/{customer.pk}/invoices/{invoice.pdf_filename}"
+    key = f"invoices/customers/{customer.pk}/invoices/{invoice.company_id}-{invoice.pdf_filename}"
+    assert invoice.pdf_path == f"customers/{customer.pk}/invoices/{invoice.company_id}-{invoice.pdf_filename}"
     stored = s3.get_object(Bucket=name, Key=key)["Body"].read()
     assert stored.startswith(b"%PDF-")
     grants = s3.get_object_acl(Bucket=name, Key=key)["Grants"]

@@ -2,20 +2,35 @@ from decimal import Decimal
 
 import factory
 
-from orders.models import MenuCategory, MenuItem, Order, OrderLine, Restaurant, Table
+from orders.models import Company, MenuCategory, MenuItem, Order, OrderLine, Restaurant, Table
 
 
-class RestaurantFactory(factory.django.DjangoModelFactory):
+class CompanyFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Restaurant
+        model = Company
 
-    name = factory.Sequence(lambda n: f"Restaurant {n}")
-    legal_name = factory.LazyAttribute(lambda o: f"{o.name} GmbH")
+    legal_name = factory.Sequence(lambda n: f"Company {n} GmbH")
     street = "Kastanienallee 12"
     postal_code = "10435"
     city = "Berlin"
     country = "DE"
     vat_id = factory.Sequence(lambda n: f"DE{100000000 + n}")
+
+
+class RestaurantFactory(factory.django.DjangoModelFactory):
+    """A restaurant with its own company, unless ``company=`` shares one."""
+
+    class Meta:
+        model = Restaurant
+
+    company = factory.SubFactory(
+        CompanyFactory, legal_name=factory.LazyAttribute(lambda o: f"{o.factory_parent.name} GmbH")
+    )
+    name = factory.Sequence(lambda n: f"Restaurant {n}")
+    street = "Kastanienallee 12"
+    postal_code = "10435"
+    city = "Berlin"
+    country = "DE"
     email = factory.Sequence(lambda n: f"restaurant{n}@example.com")
     currency = "EUR"
     timezone = "Europe/Berlin"

@@ -170,12 +170,11 @@ def test_nul_in_admin_fields_is_a_form_error(client, superuser, table):
         "name": f"Evil{NUL}",
         "currency": "EUR",
         "timezone": "Europe/Berlin",
-        "legal_name": "Evil GmbH",
+        "company": restaurant.company_id,
         "street": "Street 1",
         "postal_code": "10115",
         "city": "Berlin",
         "country": "DE",
-        "vat_id": "DE123456789",
         "email": "evil@example.com",
     }
     assert _is_form_error(client.post(f"/admin/orders/restaurant/{restaurant.pk}/change/", data))

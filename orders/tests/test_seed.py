@@ -16,7 +16,9 @@ def test_seed_demo_is_idempotent_and_prints_urls_and_logins(db):
     assert counts[:2] == (1, 5)
 
     restaurant = Restaurant.objects.get()
-    assert restaurant.legal_name and restaurant.vat_id and restaurant.street
+    company = restaurant.company
+    assert company.legal_name and company.vat_id and company.vat_id_checked_at and restaurant.street
+    assert company.register_court and company.register_number and company.managing_directors
     assert set(MenuItem.objects.values_list("vat_rate", flat=True)) == {7, 19}
     staff = User.objects.get(email="staff@demo.example")
     assert staff.is_staff and not staff.is_superuser and restaurant.staff.filter(pk=staff.pk).exists()

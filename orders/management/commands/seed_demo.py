@@ -5,9 +5,10 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from customers.models import Customer, User
-from orders.models import MenuCategory, MenuItem, Restaurant, Table
+from orders.models import Company, MenuCategory, MenuItem, Restaurant, Table
 from orders.permissions import STAFF_GROUP_NAME, ensure_staff_group
 
 FOOD = Decimal("7.00")
@@ -75,15 +76,31 @@ class Command(BaseCommand):
                 "it runs only with DEBUG=1. On a throwaway server, pass --force."
             )
         ensure_staff_group()
+        # The taxable person behind the café: its invoices carry these details and its number range.
+        company, _ = Company.objects.update_or_create(
+            legal_name="Café Müller & Søn GmbH",
+            defaults=dict(
+                street="Oderberger Straße 44",
+                postal_code="10435",
+                city="Berlin",
+                country="DE",
+                vat_id="DE136695976",
+                vat_id_checked_at=timezone.now(),
+                tax_number="37/123/45678",
+                register_court="Amtsgericht Charlottenburg",
+                register_number="HRB 123456 B",
+                managing_directors="Anna Müller, Søren Søn",
+                email="buchhaltung@cafe-mueller.example",
+            ),
+        )
         restaurant, _ = Restaurant.objects.update_or_create(
             name="Café Müller & Søn",
             defaults=dict(
-                legal_name="Café Müller & Søn GmbH",
+                company=company,
                 street="Kastanienallee 12",
                 postal_code="10435",
                 city="Berlin",
                 country="DE",
-                vat_id="DE123456789",
                 email="hallo@cafe-mueller.example",
                 phone="+49 30 1234567",
                 currency="EUR",
@@ -120,7 +137,8 @@ class Command(BaseCommand):
             defaults=dict(
                 full_name="Erika Mustermann",
                 business_name="Mustermann Consulting",
-                vat_id="DE987654321",
+                vat_id="DE811111113",
+                vat_id_checked_at=timezone.now(),
                 street="Hauptstraße 5",
                 postal_code="80331",
                 city="München",
