@@ -124,7 +124,7 @@ def test_the_counter_lock_is_what_keeps_numbers_unique(restaurant_a, monkeypatch
     which shows the tests above would catch a missing lock.
     """
     monkeypatch.setattr(numbering, "LOCKING_ENABLED", locking)
-    InvoiceNumberCounter.objects.create(restaurant=restaurant_a, year=2026, last_number=0)
+    InvoiceNumberCounter.objects.create(company=restaurant_a.company, year=2026, last_number=0)
     first_allocated, release = threading.Event(), threading.Event()
     numbers: dict = {}
 
@@ -244,3 +244,27 @@ def test_overlapping_pending_mail_runs_send_each_mail_once(customer, mailoutbox)
     assert services.invoice_deliver(invoice=invoice) is True
     assert services.invoice_deliver(invoice=invoice) is None  # sent: nothing left to do
     assert len(django_mail.outbox) == 1
+
+
+def test_two_restaurants_of_one_company_share_one_gapless_range_and_another_company_has_its_own(live_server):
+    first = RestaurantFactory()
+    second = RestaurantFactory(company=first.company)
+    other = RestaurantFactory()
+    places = [first] * 8 + [second] * 8 + [other] * 6
+    customers = [CustomerFactory() for _ in places]
+    orders = [paid_order(customer=c, restaurant=r) for c, r in zip(customers, places, strict=True)]
+    jobs = [
+        (f"/customer/orders/{o.pk}/invoice", session_cookie(c.user)) for o, c in zip(orders, customers, strict=True)
+    ]
+
+    results = post_all_at_once(live_server, jobs)
+
+    assert [status for status, _ in results] == [302] * len(jobs), results
+    shared = Invoice.objects.filter(company=first.company)
+    assert sorted(shared.values_list("sequence", flat=True)) == list(range(1, 17))
+    assert set(shared.values_list("restaurant_id", flat=True)) == {first.pk, second.pk}
+    year = shared.first().year
+    assert set(shared.values_list("number", flat=True)) == {f"INV-{year}-{n:04d}" for n in range(1, 17)}
+    own = Invoice.objects.filter(company=other.company)
+    assert sorted(own.values_list("sequence", flat=True)) == list(range(1, 7))
+    assert InvoiceNumberCounter.objects.get(company=first.company, year=year).last_number == 16
