@@ -16,11 +16,11 @@ def money(cents: int | str | None, currency: str = "EUR") -> str:
 
 
 @register.filter
-def unit_price(minor_units, currency: str = "EUR") -> str:
+def unit_price(minor_units: Decimal | str | None, currency: str = "EUR") -> str:
     """{{ line.unit_price_net_exact|unit_price:invoice.currency }}: two decimals more than the currency."""
     if minor_units is None or minor_units == "":
         return ""
-    return format_unit_price(minor_units, currency)
+    return format_unit_price(Decimal(minor_units), currency)
 
 
 @register.filter

@@ -87,7 +87,9 @@ def test_same_number_from_two_companies_keeps_two_files(
     invoices = []
     for restaurant in (restaurant_a, restaurant_b):
         with django_capture_on_commit_callbacks(execute=True):
-            invoices.append(invoice_issue(order=paid_order(customer=customer, restaurant=restaurant), customer=customer))
+            invoices.append(
+                invoice_issue(order=paid_order(customer=customer, restaurant=restaurant), customer=customer)
+            )
     for invoice in invoices:
         invoice.refresh_from_db()
     assert invoices[0].number == invoices[1].number and invoices[0].company_id != invoices[1].company_id

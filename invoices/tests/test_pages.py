@@ -108,7 +108,11 @@ def test_download_is_an_attachment_named_after_the_number(customer_client, custo
     assert response.content.startswith(b"%PDF-")
     # ...and the rendering was stored privately under the customer's folder.
     invoice.refresh_from_db()
-    assert invoice.pdf_path == invoice_pdf_name(invoice) == f"customers/{customer.pk}/invoices/{invoice.company_id}-{invoice.number}.pdf"
+    assert (
+        invoice.pdf_path
+        == invoice_pdf_name(invoice)
+        == f"customers/{customer.pk}/invoices/{invoice.company_id}-{invoice.number}.pdf"
+    )
     assert (private_invoice_storage / invoice.pdf_path).read_bytes() == response.content
 
 

@@ -77,14 +77,16 @@ def test_meal_served_before_midnight_and_paid_after_is_supplied_on_the_serving_d
     lines = pdf_lines(invoice)
     assert "Date of supply 31 December 2025" in lines
     assert "Paid on 1 January 2026" in lines
-    assert "Paid in full on 01 January 2026; nothing is due. Order #%d." % invoice.order_id in lines
+    assert f"Paid in full on 01 January 2026; nothing is due. Order #{invoice.order_id}." in lines
 
 
 def test_a_meal_never_marked_served_is_supplied_on_the_day_it_was_placed(customer):
     restaurant = RestaurantFactory(timezone="Europe/Berlin")
     order = paid_order(customer=customer, restaurant=restaurant)
     Order.objects.filter(pk=order.pk).update(
-        placed_at=datetime(2026, 4, 30, 23, 50, tzinfo=BERLIN), served_at=None, paid_at=datetime(2026, 5, 1, 1, 0, tzinfo=BERLIN)
+        placed_at=datetime(2026, 4, 30, 23, 50, tzinfo=BERLIN),
+        served_at=None,
+        paid_at=datetime(2026, 5, 1, 1, 0, tzinfo=BERLIN),
     )
     order.refresh_from_db()
     assert invoice_issue(order=order, customer=customer).supply_date.isoformat() == "2026-04-30"
