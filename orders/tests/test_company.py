@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
+from customers.tests.helpers import staff_force_login
 from orders.models import Company
 from orders.tests.factories import CompanyFactory, RestaurantFactory
 
@@ -54,7 +55,7 @@ def test_a_tax_number_alone_is_enough():
 
 
 def test_superuser_adds_a_company_in_the_admin(client, superuser):
-    client.force_login(superuser)
+    staff_force_login(client, superuser)
     response = client.post("/admin/orders/company/add/", {**VALID, "vat_id": "ATU13585627"})
     assert response.status_code == 302, response.content.decode()[:2000]
     company = Company.objects.get()
@@ -62,7 +63,7 @@ def test_superuser_adds_a_company_in_the_admin(client, superuser):
 
 
 def test_admin_explains_a_bad_vat_id_and_saves_nothing(client, superuser):
-    client.force_login(superuser)
+    staff_force_login(client, superuser)
     response = client.post("/admin/orders/company/add/", {**VALID, "vat_id": "FR41303265045"})
     assert response.status_code == 200
     assert "FR + 2 characters + 9 digits" in response.content.decode()
@@ -70,7 +71,7 @@ def test_admin_explains_a_bad_vat_id_and_saves_nothing(client, superuser):
 
 
 def test_staff_see_only_their_restaurants_company_and_cannot_change_it(client, staff_a, restaurant_a, restaurant_b):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     listing = client.get("/admin/orders/company/").content.decode()
     assert restaurant_a.company.legal_name in listing and restaurant_b.company.legal_name not in listing
     assert client.get(f"/admin/orders/company/{restaurant_b.company_id}/change/").status_code in (302, 404)
