@@ -72,8 +72,21 @@ class InvoiceAdmin(RestaurantScopedAdmin):
     inlines = [InvoiceLineInline]
     actions = ["export_csv", "mark_sent", "mark_paid", "mark_cancelled"]
     fieldsets = [
-        (None, {"fields": ["number", "kind", "cancels", "status", "order", "restaurant", "pdf_link"]}),
-        ("Dates", {"fields": ["issue_date", "supply_date", "due_date", "sent_at", "paid_at", "cancelled_at"]}),
+        (None, {"fields": ["number", "kind", "cancels", "status", "order", "company", "restaurant", "pdf_link"]}),
+        (
+            "Dates",
+            {
+                "fields": [
+                    "issue_date",
+                    "supply_date",
+                    "order_paid_on",
+                    "due_date",
+                    "sent_at",
+                    "paid_at",
+                    "cancelled_at",
+                ]
+            },
+        ),
         ("Amounts", {"fields": ["currency", "net_total", "vat_total", "grand_total"]}),
         (
             "Seller (frozen at issue)",
@@ -85,8 +98,16 @@ class InvoiceAdmin(RestaurantScopedAdmin):
                     "seller_city",
                     "seller_country",
                     "seller_vat_id",
+                    "seller_tax_number",
+                    "seller_register_court",
+                    "seller_register_number",
+                    "seller_managing_directors",
                 ]
             },
+        ),
+        (
+            "Place of supply (frozen at issue)",
+            {"fields": ["place_name", "place_street", "place_postal_code", "place_city", "place_country"]},
         ),
         (
             "Buyer (frozen at issue)",
