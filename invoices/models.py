@@ -193,6 +193,9 @@ class Invoice(models.Model):
         if self._state.adding:
             # A new object that carries the id of an issued invoice must fail, not UPDATE that row.
             kwargs["force_insert"] = True
+            if self.company_id is None and self.restaurant_id is not None:
+                # The number range is the company's; callers that name only the restaurant get its company.
+                self.company_id = self.restaurant.company_id
         else:
             update_fields = kwargs.get("update_fields")
             if update_fields is None or not set(update_fields) <= self.MUTABLE_FIELDS:

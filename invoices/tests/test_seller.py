@@ -157,3 +157,22 @@ def test_the_frozen_seller_is_the_company_at_the_time_of_issue(customer):
     invoice = Invoice.objects.get(pk=invoice.pk)
     assert (invoice.seller_name, invoice.seller_register_court) == ("Old Name GmbH", "AG Berlin")
     assert invoice.place_name == restaurant.name
+
+
+def test_an_invoice_created_with_only_its_restaurant_belongs_to_the_restaurants_company(customer):
+    restaurant = RestaurantFactory()
+    order = paid_order(customer=customer, restaurant=restaurant)
+    invoice = Invoice.objects.create(
+        restaurant=restaurant,
+        order=order,
+        year=2026,
+        sequence=1,
+        number="X-1",
+        issue_date=datetime(2026, 1, 2).date(),
+        supply_date=datetime(2026, 1, 2).date(),
+        currency="EUR",
+        subtotal_cents=0,
+        tax_cents=0,
+        total_cents=0,
+    )
+    assert invoice.company_id == restaurant.company_id
