@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from common.views import home
 from staff.urls import urlpatterns as staff_urls
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("customer/", include("orders.portal_urls")),
     path("customer/", include("invoices.urls")),
     path("customer/", include("privacy.urls")),
+    path("", home, name="home"),
     # Guest pages reached from the table QR codes.
     path("", include("orders.urls")),
 ]

@@ -15,6 +15,7 @@ from common.dates import format_local_datetime
 from common.money import amount_to_minor_units, format_money, minor_units_to_amount
 from common.qr import qr_svg
 from orders.admin_takings import takings_csv_view, takings_view
+from orders.allergens import ALLERGEN_CHOICES, allergens_join
 from orders.models import Company, MenuCategory, MenuItem, Order, OrderLine, Restaurant, Table
 from orders.services import order_set_status
 
@@ -228,15 +229,39 @@ class MenuItemAdminForm(forms.ModelForm):
     price = forms.DecimalField(
         label="Gross price", min_value=0, max_digits=12, decimal_places=3, help_text="Including VAT, e.g. 12.90"
     )
+    # One labelled checkbox per allergen; the model stores the ticked codes in one field (orders.allergens).
+    allergen_codes = forms.MultipleChoiceField(
+        label=_("Allergens (EU Regulation 1169/2011, Annex II)"),
+        choices=ALLERGEN_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick every allergen the dish contains; guests see them on the menu."),
+    )
 
     class Meta:
         model = MenuItem
-        fields = ["restaurant", "category", "name", "description", "vat_rate", "is_available", "position"]
+        fields = [
+            "restaurant",
+            "category",
+            "name",
+            "description",
+            "vat_rate",
+            "is_available",
+            "position",
+            "is_vegetarian",
+            "is_vegan",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["price"] = minor_units_to_amount(self.instance.price_cents, self.instance.restaurant.currency)
+        self.initial.setdefault("allergen_codes", [a.code for a in self.instance.allergen_list])
+
+    def clean_allergen_codes(self):
+        codes = self.cleaned_data["allergen_codes"]
+        self.instance.allergens = allergens_join(codes)
+        return codes
 
     def clean(self):
         cleaned = super().clean()
@@ -252,7 +277,26 @@ class MenuItemAdminForm(forms.ModelForm):
 @admin.register(MenuItem)
 class MenuItemAdmin(RestaurantScopedAdmin):
     form = MenuItemAdminForm
-    fields = ["restaurant", "category", "name", "description", "price", "vat_rate", "is_available", "position"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "restaurant",
+                    "category",
+                    "name",
+                    "description",
+                    "price",
+                    "vat_rate",
+                    "is_available",
+                    "position",
+                ]
+            },
+        ),
+        (_("Allergens and diet"), {"fields": ["allergen_codes", "is_vegetarian", "is_vegan"]}),
+    ]
+    # The price column is shown as on the card and is deliberately not list-editable: a changelist
+    # input would be bound to the cents field; prices are changed on the dish's page (MenuItemAdminForm).
     list_display = ["name", "category", "price", "vat_rate", "is_available", "restaurant"]
     list_editable = ["is_available"]
     list_filter = [

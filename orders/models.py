@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from common.countries import country_choices
 from common.text import validate_document_text
 from common.vatid import vat_id_check
+from orders.allergens import ALLERGENS_MAX_LENGTH, Allergen, allergens_split, validate_allergens
 
 TIMEZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones())
 
@@ -238,6 +239,12 @@ class MenuItem(models.Model):
     )
     is_available = models.BooleanField("available", default=True)
     position = models.PositiveIntegerField(default=0)
+    # Codes of orders.allergens.ALLERGENS, comma-separated, in Annex II order.
+    allergens = models.CharField(
+        max_length=ALLERGENS_MAX_LENGTH, blank=True, default="", validators=[validate_allergens]
+    )
+    is_vegetarian = models.BooleanField("vegetarian", default=False)
+    is_vegan = models.BooleanField("vegan", default=False)
 
     class Meta:
         ordering = ["restaurant", "category__position", "position", "name"]
@@ -245,10 +252,17 @@ class MenuItem(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def allergen_list(self) -> list[Allergen]:
+        return allergens_split(self.allergens)
+
     def clean(self):
         super().clean()
         if self.category_id and self.restaurant_id and self.category.restaurant_id != self.restaurant_id:
             raise ValidationError({"category": "Choose a category of the same restaurant."})
+        # A vegan dish is vegetarian too: the menu's "vegetarian" filter by eye must not miss it.
+        if self.is_vegan:
+            self.is_vegetarian = True
 
 
 class Order(models.Model):

@@ -31,6 +31,45 @@ def menu_for_restaurant(*, restaurant: Restaurant) -> list[MenuCategory]:
     return [category for category in categories if category.menu_items]
 
 
+@dataclass(frozen=True, slots=True)
+class ProgressStep:
+    status: str
+    label: str
+    state: str  # "done", "current" or "todo"
+
+
+# The tracker's steps: the way an order normally goes. "cancelled" is no step, it ends the way.
+PROGRESS_STEPS = (Order.Status.PLACED, Order.Status.PREPARING, Order.Status.SERVED, Order.Status.PAID)
+
+
+def order_progress(*, status: str) -> list[ProgressStep]:
+    """The tracker for an order in ``status``: every step up to the current one is done.
+
+    An order may skip steps (placed -> paid at the counter); the steps it skipped
+    count as passed. A cancelled order has no current step.
+    """
+    current = PROGRESS_STEPS.index(Order.Status(status)) if status in PROGRESS_STEPS else -1
+    return [
+        ProgressStep(
+            status=step.value,
+            label=str(step.label),
+            state="done" if index < current else "current" if index == current else "todo",
+        )
+        for index, step in enumerate(PROGRESS_STEPS)
+    ]
+
+
+def order_status_for_guest(*, order_token: str) -> dict[str, object]:
+    """What the confirmation page's poll needs (one query): status, its label, whether it is final, the tracker."""
+    order = get_object_or_404(Order.objects.only("status"), public_token=order_token)
+    return {
+        "status": order.status,
+        "label": str(order.get_status_display()),
+        "final": order.status_is_final,
+        "steps": [step.state for step in order_progress(status=order.status)],
+    }
+
+
 # --- Customer portal ------------------------------------------------------------------
 
 HISTORY_PAGE_SIZE = 20

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -19,11 +19,11 @@ from orders.forms import OrderForm, qty_field_name
 from orders.guest_session import guest_order_remember
 from orders.menu_cache import menu_html
 from orders.models import Order
-from orders.selectors import menu_for_restaurant, table_for_guest
+from orders.selectors import menu_for_restaurant, order_progress, order_status_for_guest, table_for_guest
 from orders.services import MAX_NOTE_LENGTH, MAX_QUANTITY_PER_ITEM, OrderRejected, order_place
 
-# The confirmation page reloads itself this often until the order is paid or cancelled.
-CONFIRMATION_REFRESH_SECONDS = 30
+# static/js/order-status.js asks for the order's status this often until it is paid or cancelled.
+CONFIRMATION_POLL_SECONDS = 10
 
 
 def guest_page(view):
@@ -165,8 +165,16 @@ def confirmation(request, order_token):
         {
             "order": order,
             "restaurant": order.restaurant,
-            "refresh_seconds": CONFIRMATION_REFRESH_SECONDS,
+            "progress": order_progress(status=order.status),
+            "poll_seconds": CONFIRMATION_POLL_SECONDS,
             "customer": _current_customer(request),
             **_account_links(request.path),
         },
     )
+
+
+@require_GET
+@never_cache  # the status changes under the same URL
+def confirmation_status(request, order_token):
+    """The confirmation page's poll: the status as JSON (unknown tokens are 404)."""
+    return JsonResponse(order_status_for_guest(order_token=order_token))

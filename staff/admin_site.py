@@ -6,7 +6,7 @@ from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.urls import path, reverse
+from django.urls import path, reverse, reverse_lazy
 
 from common.sessions import staff_session_opened
 
@@ -26,6 +26,8 @@ class StaffAdminSite(admin.AdminSite):
     site_header = "QR Table Ordering · Staff"
     site_title = "QR Table Ordering staff"
     index_title = "Your restaurant"
+    # "View site" leads to the front page, not to a bare "/".
+    site_url = reverse_lazy("home")
 
     def has_permission(self, request):
         if not super().has_permission(request):

@@ -56,6 +56,25 @@ DEMO_PASSWORD_ADMIN = "demo-admin-2026"  # noqa: S105 - public demo login
 DEMO_PASSWORD_CUSTOMER = "demo-guest-2026"  # noqa: S105 - public demo login
 
 
+# Allergen codes (orders.allergens) and diet marks of the demo dishes, by name.
+MENU_MARKS = {
+    "Tomato bruschetta": ("gluten", "vegan"),
+    "Soup of the day": ("celery", "vegetarian"),
+    "Burrata": ("milk", "vegetarian"),
+    "Wiener Schnitzel": ("gluten,eggs,milk", ""),
+    "Mushroom risotto": ("milk,sulphites", "vegetarian"),
+    "Grilled salmon": ("fish,milk", ""),
+    "Cheeseburger": ("gluten,eggs,milk,mustard,sesame", ""),
+    "Apple strudel": ("gluten,eggs,milk,nuts", "vegetarian"),
+    "Chocolate mousse": ("eggs,milk,soybeans", "vegetarian"),
+    "Sparkling water 0.5 l": ("", "vegan"),
+    "Fresh lemonade 0.4 l": ("", "vegan"),
+    "House red wine 0.2 l": ("sulphites", "vegan"),
+    "Pilsner 0.5 l": ("gluten", "vegan"),
+    "Espresso": ("", "vegan"),
+}
+
+
 class Command(BaseCommand):
     help = "Create (or update) demo data: a restaurant, 5 tables, a menu, staff and customer logins. Idempotent."
 
@@ -124,6 +143,9 @@ class Command(BaseCommand):
                         vat_rate=rate,
                         position=item_position,
                         is_available=True,
+                        allergens=MENU_MARKS.get(name, ("", ""))[0],
+                        is_vegetarian=MENU_MARKS.get(name, ("", ""))[1] in ("vegetarian", "vegan"),
+                        is_vegan=MENU_MARKS.get(name, ("", ""))[1] == "vegan",
                     ),
                 )
 
