@@ -19,9 +19,9 @@ SHOTS = Path("/work/wt/shots-guest")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def shot(page, name):
+def shot(page, name, *, full_page=True):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 @pytest.fixture
@@ -72,6 +72,8 @@ def test_basket_shows_count_and_total_and_the_review_sends_the_order(live_server
     page.get_by_label("Dish 3").fill("")
     expect(basket).to_have_text("3 items · €38.70")
     page.get_by_label("Note for the kitchen").fill("One without parmesan")
+    page.get_by_label("Mushroom risotto").focus()
+    shot(page, "menu-basket", full_page=False)
 
     page.locator(".submit-bar").get_by_role("button", name="Send order").click()
     dialog = page.get_by_role("dialog", name="Check your order")
@@ -82,7 +84,7 @@ def test_basket_shows_count_and_total_and_the_review_sends_the_order(live_server
     expect(dialog).to_contain_text("One without parmesan")
     expect(dialog.locator("[data-review-total]")).to_have_text("€38.70")
     assert_no_serious_axe_violations(page, "menu with the review open")
-    shot(page, "menu-review")
+    shot(page, "menu-review", full_page=False)
     assert Order.objects.count() == 0  # nothing is sent before the guest confirms
 
     dialog.get_by_role("button", name="Change").click()
