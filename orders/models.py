@@ -243,8 +243,8 @@ class MenuItem(models.Model):
     allergens = models.CharField(
         max_length=ALLERGENS_MAX_LENGTH, blank=True, default="", validators=[validate_allergens]
     )
-    is_vegetarian = models.BooleanField("vegetarian", default=False)
-    is_vegan = models.BooleanField("vegan", default=False)
+    is_vegetarian = models.BooleanField(_("vegetarian"), default=False)
+    is_vegan = models.BooleanField(_("vegan"), default=False)
 
     class Meta:
         ordering = ["restaurant", "category__position", "position", "name"]

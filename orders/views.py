@@ -175,6 +175,7 @@ def confirmation(request, order_token):
 
 @require_GET
 @never_cache  # the status changes under the same URL
+@guest_page
 def confirmation_status(request, order_token):
     """The confirmation page's poll: the status as JSON (unknown tokens are 404)."""
     return JsonResponse(order_status_for_guest(order_token=order_token))
