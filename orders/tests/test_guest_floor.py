@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from customers.tests.helpers import staff_force_login
 from orders.allergens import ALLERGENS
 from orders.models import MenuItem, Order
 from orders.services import order_set_status
@@ -76,7 +77,7 @@ def test_menu_query_count_is_unchanged_with_allergens(client, table, django_asse
 
 def test_staff_tick_allergens_and_diet_marks_on_labelled_checkboxes(client, staff_a, restaurant_a):
     category = MenuCategoryFactory(restaurant=restaurant_a)
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     add_url = reverse("admin:orders_menuitem_add")
     page = client.get(add_url).content.decode()
     for index, allergen in enumerate(ALLERGENS):
@@ -118,7 +119,7 @@ def test_staff_tick_allergens_and_diet_marks_on_labelled_checkboxes(client, staf
 
 def test_the_menu_item_list_shows_prices_as_on_the_card_and_no_cents_field(client, staff_a, restaurant_a):
     MenuItemFactory(restaurant=restaurant_a, name="Tiramisu", price_cents=1290)
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     html = client.get(reverse("admin:orders_menuitem_changelist")).content.decode()
     assert "€12.90" in html
     assert "price_cents" not in html and "1290" not in html
@@ -238,6 +239,6 @@ def test_not_found_and_too_many_attempts_link_to_the_front_page(client, table, s
 
 def test_the_admins_view_site_link_leads_to_the_front_page(client, staff_a, settings):
     settings.STAFF_REQUIRE_MFA = False
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     html = client.get(reverse("admin:index")).content.decode()
     assert '<a href="/">View site</a>' in html
