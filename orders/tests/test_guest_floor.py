@@ -196,7 +196,10 @@ def test_flash_messages_keep_their_list_inside_a_status_region(client, table):
     soup = MenuItemFactory(restaurant=table.restaurant, price_cents=500, vat_rate=Decimal("7"))
     response = client.post(reverse("orders:order_create", args=[table.token]), {f"qty_{soup.pk}": "1"}, follow=True)
     html = response.content.decode()
-    assert re.search(r'<div role="status">\s*<ul class="messages">\s*<li class="message message-success">', html)
+    assert re.search(
+        r'<div class="messages-region" role="status">\s*<ul class="messages">\s*<li class="message message-success">',
+        html,
+    )
     assert '<ul class="messages" role=' not in html
 
 

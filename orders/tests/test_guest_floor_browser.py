@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from common.tests.a11y import axe_check
 from conftest import PHONE_VIEWPORT
 from orders import views
 from orders.models import Order
 from orders.services import order_set_status
-from orders.tests.axe_check import assert_no_serious_axe_violations
 from orders.tests.factories import MenuItemFactory, TableFactory
 
 SHOTS = Path("/work/wt/shots-guest")
@@ -60,7 +60,7 @@ def test_basket_shows_count_and_total_and_the_review_sends_the_order(live_server
     page.goto(f"{live_server.url}/menu/{table.token}/")
     basket = page.locator("[data-basket]")
     expect(basket).to_be_hidden()
-    assert_no_serious_axe_violations(page, "menu")
+    axe_check(page, state="menu")
     shot(page, "menu")
 
     page.get_by_label("Mushroom risotto").fill("2")
@@ -83,7 +83,7 @@ def test_basket_shows_count_and_total_and_the_review_sends_the_order(live_server
     expect(dialog.locator("tbody")).to_contain_text("1×Fresh lemonade€4.90")
     expect(dialog).to_contain_text("One without parmesan")
     expect(dialog.locator("[data-review-total]")).to_have_text("€38.70")
-    assert_no_serious_axe_violations(page, "menu with the review open")
+    axe_check(page, state="menu with the review open")
     shot(page, "menu-review", full_page=False)
     assert Order.objects.count() == 0  # nothing is sent before the guest confirms
 
@@ -110,7 +110,7 @@ def test_an_invalid_quantity_goes_to_the_server_and_its_error_passes_axe(live_se
     field = page.get_by_label("Mushroom risotto")
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(field).to_have_accessible_description("Quantities cannot be negative.")
-    assert_no_serious_axe_violations(page, "menu with an error")
+    axe_check(page, state="menu with an error")
     shot(page, "menu-error")
     # An empty order skips the review: the server says what is wrong.
     page.goto(f"{live_server.url}/menu/{table.token}/")
@@ -183,7 +183,7 @@ def test_confirmation_updates_in_place_and_stops_once_paid(live_server, phone_pa
     status = page.get_by_test_id("order-status")
     expect(status).to_have_text("Placed")
     expect(page.get_by_role("button", name="Refresh")).to_be_hidden()  # JavaScript polls instead
-    assert_no_serious_axe_violations(page, "confirmation")
+    axe_check(page, state="confirmation")
     page.evaluate("window.__samePage = true")  # gone if the page reloaded
     polls = []
     page.on("request", lambda request: polls.append(request.url) if request.url.endswith("/status") else None)
@@ -204,7 +204,7 @@ def test_confirmation_updates_in_place_and_stops_once_paid(live_server, phone_pa
     after_paid = len(polls)
     time.sleep(3)  # three poll intervals
     assert len(polls) == after_paid, "the page kept polling after the order was paid"
-    assert_no_serious_axe_violations(page, "confirmation (paid)")
+    axe_check(page, state="confirmation (paid)")
 
 
 def test_the_front_door_and_error_pages(live_server, phone_page, menu, settings):
@@ -217,12 +217,12 @@ def test_the_front_door_and_error_pages(live_server, phone_page, menu, settings)
     expect(main.get_by_role("link", name="Sign in")).to_have_attribute("href", reverse("account_login"))
     expect(main.get_by_role("link", name="Register")).to_have_attribute("href", reverse("account_signup"))
     expect(main.get_by_role("link", name="Staff sign-in")).to_have_attribute("href", reverse("admin:index"))
-    assert_no_serious_axe_violations(page, "front page")
+    axe_check(page, state="front page")
     shot(page, "front-page")
 
     page.goto(f"{live_server.url}/menu/not-a-table/")
     expect(page.get_by_role("heading", name="We couldn't find that page")).to_be_visible()
-    assert_no_serious_axe_violations(page, "404 page")
+    axe_check(page, state="404 page")
     shot(page, "404")
     page.get_by_role("link", name="Go to the front page").click()
     expect(page).to_have_url(f"{live_server.url}/")
@@ -240,7 +240,7 @@ def test_the_front_door_and_error_pages(live_server, phone_page, menu, settings)
             break
         page.goto(f"{live_server.url}/menu/{table.token}/")
     expect(page.get_by_role("heading", name="Too many attempts")).to_be_visible()
-    assert_no_serious_axe_violations(page, "429 page")
+    axe_check(page, state="429 page")
     shot(page, "429")
     page.get_by_role("link", name="Go to the front page").click()
     expect(page).to_have_url(f"{live_server.url}/")
