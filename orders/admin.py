@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from common.dates import format_local_datetime
 from common.money import amount_to_minor_units, format_money, minor_units_to_amount
 from common.qr import qr_svg
+from orders.admin_board import OrderBoardAdminMixin
 from orders.admin_takings import takings_csv_view, takings_view
 from orders.allergens import ALLERGEN_CHOICES, allergens_join
 from orders.models import Company, MenuCategory, MenuItem, Order, OrderLine, Restaurant, Table
@@ -333,7 +334,7 @@ class OrderLineInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(RestaurantScopedAdmin):
+class OrderAdmin(OrderBoardAdminMixin, RestaurantScopedAdmin):
     list_display = ["id", "placed_local", "table_label", "status", "total", "customer_name", "restaurant"]
     list_filter = [
         "status",

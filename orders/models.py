@@ -311,6 +311,9 @@ class Order(models.Model):
     # One per rendering of the menu form: a form sent twice (a double tap, a
     # retry on a flaky connection) finds the order it already placed.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Set when the guest presses "Ask for the bill" (the first press counts); the
+    # board shows it until staff clear it or the order is settled.
+    bill_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-placed_at", "-id"]

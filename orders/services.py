@@ -3,6 +3,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from orders.models import CLAIM_CODE_ALPHABET, CLAIM_CODE_LENGTH, MAX_NOTE_LENGTH, MenuItem, Order, OrderLine, Table
@@ -110,16 +111,29 @@ def _same_order(order: Order, *, table: Table, wanted: dict[int, int], note: str
     )
 
 
-def order_set_status(*, order: Order, status: str) -> Order:
+class StatusChanged(ValidationError):
+    """The order is no longer in the status the staff member saw: someone else moved it first."""
+
+
+def order_set_status(*, order: Order, status: str, expected_status: str | None = None) -> Order:
     """Move an order to ``status`` and stamp the time; refuses moves out of a final state.
 
     Locks the row and re-reads the status so two staff clicking at once cannot
-    both succeed (e.g. cancel and mark paid).
+    both succeed (e.g. cancel and mark paid). With ``expected_status`` (the
+    status the staff member's screen showed) a move from any other status is
+    refused with StatusChanged, so the second of two clicks on "next" never
+    skips a step.
     """
     status = Order.Status(status)
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        if status not in Order.STATUS_TRANSITIONS[Order.Status(locked.status)]:
+        current = Order.Status(locked.status)
+        if expected_status is not None and current != expected_status:
+            raise StatusChanged(
+                _("Someone else was faster: order #%(pk)s is already %(status)s.")
+                % {"pk": locked.pk, "status": current.label.lower()}
+            )
+        if status not in Order.STATUS_TRANSITIONS[current]:
             raise ValidationError(
                 f"Order #{locked.pk} is {locked.get_status_display().lower()} and cannot become {status.label.lower()}."
             )

@@ -10,11 +10,13 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from customers.access import portal_customer
+from orders.board import BillRequestRefused, order_request_bill
 from orders.forms import OrderForm, qty_field_name
 from orders.guest_session import guest_order_remember
 from orders.menu_cache import menu_html
@@ -24,6 +26,8 @@ from orders.services import MAX_NOTE_LENGTH, MAX_QUANTITY_PER_ITEM, OrderRejecte
 
 # static/js/order-status.js asks for the order's status this often until it is paid or cancelled.
 CONFIRMATION_POLL_SECONDS = 10
+# "Ask for the bill" presses per order and client; pressing again changes nothing anyway.
+BILL_REQUEST_RATE = "5/m"
 
 
 def guest_page(view):
@@ -179,3 +183,24 @@ def confirmation(request, order_token):
 def confirmation_status(request, order_token):
     """The confirmation page's poll: the status as JSON (unknown tokens are 404)."""
     return JsonResponse(order_status_for_guest(order_token=order_token))
+
+
+def _bill_request_key(group, request):
+    # Per order and client: a guest cannot be locked out by someone else's presses.
+    client_ip = import_string(settings.RATELIMIT_IP_META_KEY)(request)
+    return f"{request.resolver_match.kwargs['order_token']}:{client_ip}"
+
+
+@require_POST
+@guest_page
+@ratelimit(group="orders.bill_request", key=_bill_request_key, rate=BILL_REQUEST_RATE, block=True)
+def bill_request(request, order_token):
+    """The guest's "Ask for the bill": shows on the staff board until staff clear it."""
+    order = get_object_or_404(Order.objects.select_related("table"), public_token=order_token)
+    try:
+        order_request_bill(order=order)
+    except BillRequestRefused:
+        messages.info(request, _("This order is already settled."))
+    else:
+        messages.success(request, _("The staff know you would like the bill. Someone will be with you shortly."))
+    return redirect("orders:confirmation", order_token=order.public_token)

@@ -1,0 +1,149 @@
+"""The order board and the order page's status buttons, as views of the order admin.
+
+Mixed into ``OrderAdmin``: the same admin site, login, two-factor check and
+per-restaurant queryset (``get_queryset``) as the order list, so another
+restaurant's order is a 404 here too.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from orders.board import (
+    board_dishes,
+    board_for,
+    menu_item_set_available,
+    order_bill_request_clear,
+    order_moves,
+)
+from orders.models import MenuItem, Order
+from orders.services import StatusChanged, order_set_status
+
+# The board's script fetches the fragment this often (the issue asks for new orders within 5 s).
+BOARD_POLL_MILLISECONDS = 4000
+
+
+class OrderBoardAdminMixin:
+    change_form_template = "admin/orders/order/change_form_board.html"
+    change_list_template = "admin/orders/order/change_list_board.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("board/", view(self.board_view), name="orders_order_board"),
+            path("board/fragment/", view(self.board_fragment_view), name="orders_order_board_fragment"),
+            path("board/dish/<int:pk>/", view(self.dish_availability_view), name="orders_order_board_dish"),
+            path("<int:pk>/move/", view(self.move_view), name="orders_order_move"),
+            path("<int:pk>/bill-request/clear/", view(self.bill_clear_view), name="orders_order_bill_clear"),
+        ] + super().get_urls()
+
+    # --- Order page: buttons for the allowed moves, no Save where nothing is editable ---
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        order = self.get_object(request, object_id)
+        if order is not None:
+            if self.has_change_permission(request, order):
+                extra_context["status_moves"] = order_moves(order=order)
+            editable = set(self.get_fields(request, order)) - set(self.get_readonly_fields(request, order))
+            if not editable:
+                extra_context.update(show_save=False, show_save_and_continue=False, show_save_and_add_another=False)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- The board ---
+    def _board_context(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return {
+            "board": board_for(orders=self.get_queryset(request)),
+            "can_move": self.has_change_permission(request),
+            "board_url": reverse("admin:orders_order_board", current_app=self.admin_site.name),
+        }
+
+    @method_decorator(require_GET)
+    def board_view(self, request):
+        context = {
+            **self.admin_site.each_context(request),
+            **self._board_context(request),
+            "opts": self.model._meta,
+            "title": _("Order board"),
+            "fragment_url": reverse("admin:orders_order_board_fragment", current_app=self.admin_site.name),
+            "poll_ms": BOARD_POLL_MILLISECONDS,
+        }
+        dish_admin = self.admin_site.get_model_admin(MenuItem)
+        if dish_admin.has_change_permission(request):
+            context["dishes"] = board_dishes(items=dish_admin.get_queryset(request))
+        return TemplateResponse(request, "admin/orders/order/board.html", context)
+
+    @method_decorator(require_GET)
+    def board_fragment_view(self, request):
+        return TemplateResponse(request, "admin/orders/order/_board_columns.html", self._board_context(request))
+
+    def _back(self, request, order=None):
+        """Back to where the button was: the board (default) or the order page."""
+        target = request.POST.get("next", "")
+        if target == "change" and order is not None:
+            return HttpResponseRedirect(
+                reverse("admin:orders_order_change", args=[order.pk], current_app=self.admin_site.name)
+            )
+        board = reverse("admin:orders_order_board", current_app=self.admin_site.name)
+        if target.startswith(board) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            return HttpResponseRedirect(target)
+        return HttpResponseRedirect(board)
+
+    def _changeable_order(self, request, pk) -> Order:
+        order = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, order):
+            raise PermissionDenied
+        return order
+
+    @method_decorator(require_POST)
+    def move_view(self, request, pk):
+        order = self._changeable_order(request, pk)
+        status, seen = request.POST.get("status", ""), request.POST.get("from", "")
+        if status not in Order.Status.values or (seen and seen not in Order.Status.values):
+            messages.error(request, _("Unknown status: nothing was changed."))
+            return self._back(request, order)
+        try:
+            moved = order_set_status(order=order, status=status, expected_status=seen or None)
+        except StatusChanged as exc:
+            messages.warning(request, exc.messages[0])
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(
+                request,
+                _("Order #%(pk)s (table %(table)s) is now %(status)s.")
+                % {"pk": moved.pk, "table": order.table.label, "status": moved.get_status_display().lower()},
+            )
+        return self._back(request, order)
+
+    @method_decorator(require_POST)
+    def bill_clear_view(self, request, pk):
+        order = self._changeable_order(request, pk)
+        order_bill_request_clear(order=order)
+        messages.success(request, _("Bill request of table %(table)s cleared.") % {"table": order.table.label})
+        return self._back(request, order)
+
+    @method_decorator(require_POST)
+    def dish_availability_view(self, request, pk):
+        dish_admin = self.admin_site.get_model_admin(MenuItem)
+        item = get_object_or_404(dish_admin.get_queryset(request), pk=pk)
+        if not dish_admin.has_change_permission(request, item):
+            raise PermissionDenied
+        wanted = request.POST.get("available")
+        if wanted not in ("0", "1"):
+            messages.error(request, _("Unknown choice: nothing was changed."))
+            return self._back(request)
+        menu_item_set_available(item=item, available=wanted == "1")
+        if item.is_available:
+            messages.success(request, _("%(dish)s is back on the menu.") % {"dish": item.name})
+        else:
+            messages.success(request, _("%(dish)s is sold out: guests no longer see it.") % {"dish": item.name})
+        return self._back(request)
