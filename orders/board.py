@@ -42,6 +42,7 @@ class BoardCard:
     minutes: int
     next_status: str
     next_label: Promise
+    bill_minutes: int | None = None
 
 
 @dataclass
@@ -79,9 +80,10 @@ def board_for(*, orders: QuerySet[Order], now: datetime | None = None) -> Board:
         next_status = BOARD_NEXT_STATUS[Order.Status(order.status)]
         card = BoardCard(
             order=order,
-            minutes=max(0, int((now - order.placed_at).total_seconds() // 60)),
+            minutes=_minutes_since(order.placed_at, now),
             next_status=next_status,
             next_label=MOVE_LABELS[next_status],
+            bill_minutes=None if order.bill_requested_at is None else _minutes_since(order.bill_requested_at, now),
         )
         columns[Order.Status(order.status)].cards.append(card)
         if order.bill_requested_at is not None:
@@ -90,6 +92,11 @@ def board_for(*, orders: QuerySet[Order], now: datetime | None = None) -> Board:
     return Board(
         columns=list(columns.values()), bill_requests=bill_requests, several_restaurants=len(restaurant_ids) > 1
     )
+
+
+def _minutes_since(moment: datetime, now: datetime) -> int:
+    # Minutes, not clock times: the same on every device whatever its timezone.
+    return max(0, int((now - moment).total_seconds() // 60))
 
 
 def order_moves(*, order: Order) -> list[tuple[str, Promise]]:
