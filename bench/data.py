@@ -22,6 +22,8 @@ CATEGORIES = ["Starters", "Salads", "Mains", "Pizza & pasta", "Desserts", "Drink
 CUSTOMER_EMAIL = "bench.customer@example.com"
 CUSTOMER_PASSWORD = "bench-customer-password-2026"  # noqa: S105 - throwaway benchmark login
 OTHER_EMAIL = "bench.other@example.com"
+STAFF_EMAIL = "bench.staff@example.com"
+BOARD_OPEN_ORDERS = 200
 LINE_BATCH = 5000
 
 
@@ -143,6 +145,7 @@ def load(*, customer_orders: int = 10_000, invoiceable: int = 1_000, guest_order
 
         mine = make_orders(customer_orders, customer=customer, paid_recent=invoiceable)
         make_orders(guest_orders, customer=None, paid_recent=0)
+        staff_id = load_board(rng=rng, now=now, customer=customer, open_orders=BOARD_OPEN_ORDERS)
 
     return {
         "restaurant_id": restaurant.pk,
@@ -153,7 +156,87 @@ def load(*, customer_orders: int = 10_000, invoiceable: int = 1_000, guest_order
         "other_email": OTHER_EMAIL,
         "customer_order_ids": [order.pk for order in mine],
         "invoiceable_order_ids": [order.pk for order in mine[:invoiceable]],
+        "staff_user_id": staff_id,
     }
+
+
+def load_board(*, rng, now, customer, open_orders: int) -> int:
+    """A second restaurant in full swing for the order board: ``open_orders`` open
+    orders (placed, preparing, served), a few notes and bill requests, a week of
+    paid history, and a staff member with a TOTP device. Returns the staff user's id."""
+    from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from customers.models import User
+    from orders.models import MenuCategory, MenuItem, Order, OrderLine, Restaurant, Table
+    from orders.permissions import STAFF_GROUP_NAME, ensure_staff_group
+
+    restaurant = Restaurant.objects.create(
+        name="Bistro Board",
+        legal_name="Bistro Board GmbH",
+        street="Torstraße 1",
+        postal_code="10119",
+        city="Berlin",
+        country="DE",
+        vat_id="DE111222333",
+        email="pass@bistro.example",
+        currency="EUR",
+        timezone="Europe/Berlin",
+    )
+    tables = Table.objects.bulk_create([Table(restaurant=restaurant, label=f"{n}") for n in range(1, 41)])
+    category = MenuCategory.objects.create(restaurant=restaurant, name="Kitchen")
+    items = MenuItem.objects.bulk_create(
+        [
+            MenuItem(
+                restaurant=restaurant, category=category, name=f"Dish no. {n}", price_cents=990 + 100 * n, vat_rate=FOOD
+            )
+            for n in range(30)
+        ]
+    )
+    staff = User.objects.create_user(email=STAFF_EMAIL, password=CUSTOMER_PASSWORD, is_staff=True)
+    ensure_staff_group()
+    staff.groups.add(Group.objects.get(name=STAFF_GROUP_NAME))
+    restaurant.staff.add(staff)
+    TOTPDevice.objects.create(user=staff, name="default", confirmed=True)
+    statuses = [Order.Status.PLACED, Order.Status.PREPARING, Order.Status.SERVED]
+    orders, order_lines = [], []
+    for n in range(open_orders + 2000):
+        is_open = n < open_orders
+        placed = now - timedelta(minutes=rng.randrange(90) if is_open else 120 + 5 * n)
+        status = statuses[n % 3] if is_open else Order.Status.PAID
+        lines = [
+            OrderLine(
+                menu_item=item,
+                name=item.name,
+                unit_price_cents=item.price_cents,
+                vat_rate=item.vat_rate,
+                quantity=rng.randint(1, 3),
+            )
+            for item in rng.sample(items, rng.randint(1, 4))
+        ]
+        orders.append(
+            Order(
+                restaurant=restaurant,
+                table=rng.choice(tables),
+                customer=customer if n % 7 == 0 else None,
+                status=status,
+                placed_at=placed,
+                paid_at=placed + timedelta(minutes=50) if status == Order.Status.PAID else None,
+                currency=restaurant.currency,
+                note="No onions, please" if n % 5 == 0 else "",
+                bill_requested_at=now if is_open and n % 20 == 0 else None,
+                total_cents=sum(line.total_cents for line in lines),
+            )
+        )
+        order_lines.append(lines)
+    Order.objects.bulk_create(orders, batch_size=LINE_BATCH)
+    flat = []
+    for order, lines in zip(orders, order_lines, strict=True):
+        for line in lines:
+            line.order = order
+            flat.append(line)
+    OrderLine.objects.bulk_create(flat, batch_size=LINE_BATCH)
+    return staff.pk
 
 
 def main() -> None:

@@ -7,8 +7,10 @@ class OrdersConfig(AppConfig):
     verbose_name = "Restaurants and orders"
 
     def ready(self):
+        from orders.board import connect_signals as connect_board_signals
         from orders.menu_cache import connect_signals
         from orders.permissions import ensure_staff_group
 
         post_migrate.connect(ensure_staff_group, sender=self)
         connect_signals()
+        connect_board_signals()

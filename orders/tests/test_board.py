@@ -60,8 +60,9 @@ def test_staff_of_another_restaurant_see_nothing_and_get_404s(client, staff_b, o
     assert "A7" not in html and "no onions" not in html
     order_a = orders["a"]
     assert client.post(move_url(order_a), {"status": "preparing", "from": "placed"}).status_code == 404
-    clear = reverse("admin:orders_order_bill_clear", args=[order_a.pk])
-    assert client.post(clear).status_code == 404
+    board_move = reverse("admin:orders_order_board_move")
+    assert client.post(board_move, {"move": f"{order_a.pk}:placed:preparing"}).status_code == 404
+    assert client.post(reverse("admin:orders_order_bill_clear"), {"order": order_a.pk}).status_code == 404
     dish = MenuItemFactory(restaurant=order_a.restaurant)
     assert client.post(reverse("admin:orders_order_board_dish", args=[dish.pk]), {"available": "0"}).status_code == 404
     order_a.refresh_from_db()
@@ -86,6 +87,44 @@ def test_one_click_moves_the_order_to_the_next_status(client, staff_a, orders):
     assert order.status == "preparing" and order.preparing_at is not None
     assert texts(response) == [f"Order #{order.pk} (table A7) is now preparing."]
     assert client.get(move_url(order)).status_code == 405  # only POST moves
+
+
+def test_board_buttons_share_one_form_and_move_by_value(client, staff_a, orders):
+    client.force_login(staff_a)
+    order = orders["a"]
+    fragment = client.get(FRAGMENT).content.decode()
+    assert f'name="move" value="{order.pk}:placed:preparing"' in fragment
+    board_move = reverse("admin:orders_order_board_move")
+    response = client.post(board_move, {"move": f"{order.pk}:placed:preparing"}, follow=True)
+    assert f"Order #{order.pk} (table A7) is now preparing." in response.content.decode()
+    response = client.post(board_move, {"move": f"{order.pk}:placed:preparing"}, follow=True)
+    assert f"Someone else was faster: order #{order.pk} is already preparing." in response.content.decode()
+    for bad in ("", "x:placed:preparing", f"{order.pk}:placed", f"{order.pk}:placed:eaten"):
+        response = client.post(board_move, {"move": bad}, follow=True)
+        assert "Unknown status: nothing was changed." in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == "preparing"
+
+
+def test_an_unchanged_board_is_answered_304_until_an_order_changes(client, staff_a, orders, restaurant_a):
+    client.force_login(staff_a)
+    first = client.get(FRAGMENT)
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag
+    unchanged = client.get(FRAGMENT, headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    # A new order, a bill request and a move each change the board.
+    new = order_with_lines(restaurant=restaurant_a, table=orders["a"].table)
+    changed = client.get(FRAGMENT, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and f'data-order="{new.pk}"' in changed.content.decode()
+    etag = changed["ETag"]
+    client.post(reverse("orders:bill_request", args=[new.public_token]))
+    after_bill = client.get(FRAGMENT, headers={"If-None-Match": etag})
+    assert after_bill.status_code == 200 and f'data-bill="{new.pk}"' in after_bill.content.decode()
+    # Another restaurant's orders do not wake this board.
+    etag = after_bill["ETag"]
+    order_with_lines(restaurant=orders["b"].restaurant, table=orders["b"].table)
+    assert client.get(FRAGMENT, headers={"If-None-Match": etag}).status_code == 304
 
 
 def test_the_slower_of_two_staff_gets_a_message_and_nothing_changes(client, staff_a, restaurant_a, orders):
@@ -165,7 +204,7 @@ def test_guest_asks_for_the_bill_once_and_staff_clear_it(client, staff_a, orders
     client.force_login(staff_a)
     fragment = client.get(FRAGMENT).content.decode()
     assert "Asking for the bill" in fragment and f'data-bill="{order.pk}"' in fragment
-    client.post(reverse("admin:orders_order_bill_clear", args=[order.pk]))
+    client.post(reverse("admin:orders_order_bill_clear"), {"order": order.pk})
     order.refresh_from_db()
     assert order.bill_requested_at is None
     assert "Asking for the bill" not in client.get(FRAGMENT).content.decode()

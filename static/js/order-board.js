@@ -14,6 +14,7 @@
   var STORE = "orderBoardSound";
   var audio = null;
   var timer = null;
+  var etag = null;
 
   function keys() {
     var seen = new Set();
@@ -68,12 +69,18 @@
   function refresh() {
     if (busy) return;
     busy = true;
-    fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" }, cache: "no-store" })
+    var headers = { "X-Requested-With": "fetch" };
+    if (etag) headers["If-None-Match"] = etag;
+    fetch(url, { credentials: "same-origin", headers: headers, cache: "no-store" })
       .then(function (response) {
+        if (response.status === 304) return null; // nothing changed since the last poll
         if (response.redirected || !response.ok) throw new Error(String(response.status));
+        etag = response.headers.get("ETag");
         return response.text();
       })
       .then(function (html) {
+        board.classList.remove("board-stale");
+        if (html === null) return;
         var before = keys();
         var focus = focusedKey();
         holder.innerHTML = html;
