@@ -153,6 +153,7 @@ def staff_session(base_url: str, fixture: dict) -> Client:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from common.sessions import STAFF_SESSION_KEY
     from customers.models import User
 
     user = User.objects.get(pk=fixture["staff_user_id"])
@@ -161,6 +162,7 @@ def staff_session(base_url: str, fixture: dict) -> Client:
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+    session[STAFF_SESSION_KEY] = True  # the admin accepts only sessions from the staff login
     session.create()
     connections.close_all()
     client = Client(base_url)

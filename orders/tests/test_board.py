@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers.tests.factories import CustomerFactory, StaffFactory
+from customers.tests.helpers import staff_force_login
 from orders.models import Order
 from orders.tests.factories import MenuItemFactory, OrderLineFactory, TableFactory, order_with_lines
 
@@ -40,7 +41,7 @@ def test_board_shows_open_orders_of_own_restaurant_with_dishes_note_and_guest(cl
     served.customer = customer
     served.save()
     order_with_lines(restaurant=orders["a"].restaurant, table__label="PAIDTABLE", status="paid")
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     for url in (BOARD, FRAGMENT):
         html = client.get(url).content.decode()
         assert "Table A7" in html and "3×" in html and "Margherita" in html
@@ -55,7 +56,7 @@ def test_board_shows_open_orders_of_own_restaurant_with_dishes_note_and_guest(cl
 
 
 def test_staff_of_another_restaurant_see_nothing_and_get_404s(client, staff_b, orders):
-    client.force_login(staff_b)
+    staff_force_login(client, staff_b)
     html = client.get(FRAGMENT).content.decode()
     assert "A7" not in html and "no onions" not in html
     order_a = orders["a"]
@@ -79,7 +80,7 @@ def test_board_needs_a_staff_login(client, orders):
 
 
 def test_one_click_moves_the_order_to_the_next_status(client, staff_a, orders):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     order = orders["a"]
     response = client.post(move_url(order), {"status": "preparing", "from": "placed"})
     assert response.status_code == 302 and response["Location"] == BOARD
@@ -90,7 +91,7 @@ def test_one_click_moves_the_order_to_the_next_status(client, staff_a, orders):
 
 
 def test_board_buttons_share_one_form_and_move_by_value(client, staff_a, orders):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     order = orders["a"]
     fragment = client.get(FRAGMENT).content.decode()
     assert f'name="move" value="{order.pk}:placed:preparing"' in fragment
@@ -107,7 +108,7 @@ def test_board_buttons_share_one_form_and_move_by_value(client, staff_a, orders)
 
 
 def test_an_unchanged_board_is_answered_304_until_an_order_changes(client, staff_a, orders, restaurant_a):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     first = client.get(FRAGMENT)
     etag = first["ETag"]
     assert first.status_code == 200 and etag
@@ -131,12 +132,12 @@ def test_the_slower_of_two_staff_gets_a_message_and_nothing_changes(client, staf
     colleague = StaffFactory(restaurants=[restaurant_a])
     order = orders["a"]
     other_tablet = Client()
-    other_tablet.force_login(colleague)
+    staff_force_login(other_tablet, colleague)
     other_tablet.post(move_url(order), {"status": "preparing", "from": "placed"})
     order.refresh_from_db()
     stamped = order.preparing_at
     # Staff A's board still showed the order as placed.
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     response = client.post(move_url(order), {"status": "preparing", "from": "placed"})
     assert texts(response) == [f"Someone else was faster: order #{order.pk} is already preparing."]
     order.refresh_from_db()
@@ -144,7 +145,7 @@ def test_the_slower_of_two_staff_gets_a_message_and_nothing_changes(client, staf
 
 
 def test_bad_status_input_changes_nothing(client, staff_a, orders):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     order = orders["a"]
     for data in ({"status": "eaten"}, {"status": "preparing", "from": "nonsense"}, {}):
         response = client.post(move_url(order), data, follow=True)
@@ -154,7 +155,7 @@ def test_bad_status_input_changes_nothing(client, staff_a, orders):
 
 
 def test_a_move_the_status_machine_forbids_is_refused(client, staff_a, orders):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     order = orders["a"]
     client.post(move_url(order), {"status": "cancelled"}, follow=True)
     response = client.post(move_url(order), {"status": "paid"}, follow=True)
@@ -167,18 +168,18 @@ def test_sold_out_toggle_hides_the_dish_from_the_guest_menu_at_once(client, staf
     table = TableFactory(restaurant=restaurant_a)
     dish = MenuItemFactory(restaurant=restaurant_a, name="Tiramisu")
     assert "Tiramisu" in client.get(table.get_absolute_url()).content.decode()  # now cached
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     assert "Tiramisu" in client.get(BOARD).content.decode()
     toggle = reverse("admin:orders_order_board_dish", args=[dish.pk])
     response = client.post(toggle, {"available": "0"}, follow=True)
     assert "Tiramisu is sold out: guests no longer see it." in response.content.decode()
     client.logout()
     assert "Tiramisu" not in client.get(table.get_absolute_url()).content.decode()
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     client.post(toggle, {"available": "1"})
     client.logout()
     assert "Tiramisu" in client.get(table.get_absolute_url()).content.decode()
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     response = client.post(toggle, {"available": "maybe"}, follow=True)
     assert "Unknown choice: nothing was changed." in response.content.decode()
     dish.refresh_from_db()
@@ -201,7 +202,7 @@ def test_guest_asks_for_the_bill_once_and_staff_clear_it(client, staff_a, orders
     assert "The staff know you would like the bill." in client.get(confirmation).content.decode()
     assert client.get(ask).status_code == 405
 
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     fragment = client.get(FRAGMENT).content.decode()
     assert "Asking for the bill" in fragment and f'data-bill="{order.pk}"' in fragment
     client.post(reverse("admin:orders_order_bill_clear"), {"order": order.pk})
@@ -227,7 +228,7 @@ def test_bill_requests_are_rate_limited(client, orders):
 
 
 def test_order_page_offers_only_the_allowed_moves_and_no_save(client, staff_a, orders):
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     order = orders["a"]
     change = reverse("admin:orders_order_change", args=[order.pk])
     html = client.get(change).content.decode()
@@ -261,7 +262,7 @@ def test_fragment_query_count_is_constant_with_200_open_orders(client, staff_a, 
             if n % 5 == 0:
                 Order.objects.filter(pk=order.pk).update(bill_requested_at=order.placed_at)
 
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     add(3)
     client.get(FRAGMENT)  # warm up (permissions, content types)
     with CaptureQueriesContext(connection) as few:

@@ -8,6 +8,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from conftest import watch_csp
+from customers.tests.helpers import staff_force_login
 from orders.models import Order
 from orders.tests.factories import MenuItemFactory, TableFactory, order_with_lines
 
@@ -18,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def staff_context(browser, live_server, user, viewport, csp_violations):
     client = Client()
-    client.force_login(user)
+    staff_force_login(client, user)
     context = browser.new_context(viewport=viewport, has_touch=viewport["width"] < 800)
     watch_csp(context, csp_violations)
     context.add_cookies(

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from customers.tests.factories import StaffFactory
+from customers.tests.helpers import staff_force_login
 from orders.models import Order
 from orders.services import StatusChanged, order_set_status
 from orders.tests.factories import order_with_lines
@@ -28,7 +29,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def session_cookie(user) -> str:
     client = Client()
-    client.force_login(user)
+    staff_force_login(client, user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
