@@ -148,16 +148,16 @@ def board_changed(*, restaurant_id: int) -> None:
     transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, _VERSION_TTL_SECONDS))
 
 
-def board_etag(*, restaurant_ids: list[int], viewer: str, now: datetime | None = None) -> str:
-    """Changes whenever the board of these restaurants may look different to this viewer:
-    an order changed, or a minute passed (the ages on the cards). One cache round trip."""
+def board_etag(*, restaurant_ids: list[int], viewer: str) -> str:
+    """Changes whenever the board of these restaurants may look different to this viewer
+    (an order changed). One cache round trip. The ages on the cards are not part of
+    it: the page's script counts them on from each card's placing time."""
     keys = [_VERSION_KEY.format(restaurant_id=pk) for pk in sorted(restaurant_ids)]
     versions = cache.get_many(keys)
     for key in set(keys) - versions.keys():
         versions[key] = uuid.uuid4().hex
         cache.add(key, versions[key], _VERSION_TTL_SECONDS)
-    minute = int((now or timezone.now()).timestamp() // 60)
-    digest = hashlib.sha256("|".join([viewer, str(minute), *(versions[key] for key in keys)]).encode())
+    digest = hashlib.sha256("|".join([viewer, *(versions[key] for key in keys)]).encode())
     return f'"{digest.hexdigest()[:32]}"'
 
 

@@ -15,6 +15,17 @@
   var audio = null;
   var timer = null;
   var etag = null;
+  var ageTemplate = board.getAttribute("data-age-template") || "%(minutes)s min";
+  var clockOffset = 0; // server clock minus this device's clock, from each response's Date header
+
+  // A card's age counts on from its placing time, so an unchanged board (304) needs no new HTML.
+  function updateAges() {
+    var now = (Date.now() + clockOffset) / 1000;
+    holder.querySelectorAll("[data-since]").forEach(function (el) {
+      var minutes = Math.max(0, Math.floor((now - parseInt(el.getAttribute("data-since"), 10)) / 60));
+      el.textContent = ageTemplate.replace("%(minutes)s", String(minutes));
+    });
+  }
 
   function keys() {
     var seen = new Set();
@@ -73,6 +84,8 @@
     if (etag) headers["If-None-Match"] = etag;
     fetch(url, { credentials: "same-origin", headers: headers, cache: "no-store" })
       .then(function (response) {
+        var served = Date.parse(response.headers.get("Date") || "");
+        if (!isNaN(served)) clockOffset = served - Date.now();
         if (response.status === 304) return null; // nothing changed since the last poll
         if (response.redirected || !response.ok) throw new Error(String(response.status));
         etag = response.headers.get("ETag");
@@ -80,7 +93,7 @@
       })
       .then(function (html) {
         board.classList.remove("board-stale");
-        if (html === null) return;
+        if (html === null) { updateAges(); return; }
         var before = keys();
         var focus = focusedKey();
         holder.innerHTML = html;
@@ -93,6 +106,7 @@
           var again = holder.querySelector('form[action="' + focus + '"] button');
           if (again) again.focus();
         }
+        updateAges();
         if (fresh) tone();
         status.textContent = status.getAttribute("data-ok") || "";
         board.classList.remove("board-stale");
