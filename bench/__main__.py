@@ -71,6 +71,7 @@ def parse_args(argv=None):
     parser.add_argument("--customer-orders", type=int, default=10_000)
     parser.add_argument("--invoiceable", type=int, default=1_000)
     parser.add_argument("--guest-orders", type=int, default=20_000)
+    parser.add_argument("--only", default="", help="measure only the rows whose name contains this text")
     parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
     parser.add_argument("--no-write", action="store_true", help="print the table only")
     args = parser.parse_args(argv)
@@ -604,6 +605,7 @@ def main(argv=None) -> None:
         log(f"gunicorn on {app.base_url}: {args.workers} workers × {args.threads} threads")
         rows = build_rows(args, app, fixture)
         customer_session = None
+        rows = [row for row in rows if args.only.lower() in row.name.lower()]
         for row in rows:
             if row.kind == "download":
                 customer_session = customer_session or session_login(app.base_url, fixture)
