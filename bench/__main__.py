@@ -508,8 +508,9 @@ def evaluate(rows: list[Row]) -> list[str]:
         if row.name.startswith("Order board poll, nothing new") and row.cpu_per_request:
             rate = BOARD_DEVICES / BOARD_POLL_SECONDS
             lines.append(
-                f"- Unchanged polls (304): app-server CPU {row.cpu_per_request * 1000:.1f} ms each → "
-                f"{rate * row.cpu_per_request:.1%} of one core for {BOARD_DEVICES} devices"
+                f"- Unchanged polls (answers {dict(real['status'])}): app-server CPU "
+                f"{row.cpu_per_request * 1000:.1f} ms each → {rate * row.cpu_per_request:.1%} of one core "
+                f"for {BOARD_DEVICES} devices"
             )
         if "history" in row.name.lower():
             ok = real["median_ms"] is not None and real["median_ms"] < 50 and int(row.queries) <= 8
