@@ -70,6 +70,8 @@ def test_guest_order_appears_on_the_board_and_staff_move_it(
     guest.get_by_label("Mushroom risotto").fill("2")
     guest.get_by_label("Note for the kitchen").fill("One without parmesan")
     guest.get_by_role("button", name="Send order").click()
+    # The guest menu asks to check the order in a summary first.
+    guest.get_by_role("dialog").get_by_role("button", name="Send order").click()
     expect(guest.get_by_role("heading", name="Thank you!")).to_be_visible()
     order = Order.objects.get(table=table)
 
