@@ -51,6 +51,10 @@ class AuditEntry(models.Model):
         # Orders and documents (extended by the invoice work)
         ORDER_STATUS = "order_status", _("Order status changed")
         DOCUMENT_STATUS = "document_status", _("Document status changed")
+        # Payments and the documents issued for them
+        PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
+        DOCUMENT_ISSUED = "document_issued", _("Document issued")
+        BUSINESS_MEAL_DECLARED = "business_meal_declared", _("Business-meal details entered")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     action = models.CharField(_("what"), max_length=40, choices=Action.choices, db_index=True)

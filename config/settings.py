@@ -314,6 +314,14 @@ INVOICE_DOWNLOAD_RATE = env_str("INVOICE_DOWNLOAD_RATE", "60/m")
 # TTF fonts shipped in the repo, so PDFs render the same on every machine.
 INVOICE_FONT_DIR = BASE_DIR / "static" / "fonts"
 
+# --- Till signing (§ 146a AO, KassenSichV) ----------------------------------------
+# Dotted path of the orders.tse.TseSigner that signs each recorded payment. The
+# default fake is NOT certified: before German production use, configure a
+# certified (cloud) TSE's signer here (README, "Till law").
+TSE_SIGNER = env_str("TSE_SIGNER", "orders.tse.FakeTseSigner")
+# Receipts for guests (simplified invoices) up to this gross amount; above it a buyer is needed.
+SMALL_INVOICE_LIMIT_CENTS = 25000
+
 # --- Static and media files ------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -8,9 +8,11 @@ document (negated lines, its own number) and, if needed, a new invoice.
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from common.money import round_half_up
 
@@ -39,6 +41,10 @@ class InvoiceNumberCounter(models.Model):
 LIVE_INVOICE = Q(kind="invoice") & ~Q(status="cancelled")
 
 
+# A document in force for a payment: its receipt or its full invoice, not cancelled.
+LIVE_PAYMENT_DOCUMENT = Q(payment__isnull=False) & Q(kind__in=["invoice", "receipt"]) & ~Q(status="cancelled")
+
+
 class InvoiceQuerySet(models.QuerySet):
     def live(self):
         """Invoices in force (``LIVE_INVOICE``): at most one per order."""
@@ -56,6 +62,8 @@ class Invoice(models.Model):
     class Kind(models.TextChoices):
         INVOICE = "invoice", "Invoice"
         CANCELLATION = "cancellation", "Cancellation"
+        # A simplified invoice (art. 226b, § 33 UStDV): no buyer, gross up to the small-amount limit.
+        RECEIPT = "receipt", "Receipt"
 
     class Status(models.TextChoices):
         # Issued (numbered) but not delivered yet, e.g. the mail failed. There is
@@ -160,6 +168,20 @@ class Invoice(models.Model):
     # (manage.py check_documents); empty for files stored before it existed.
     pdf_sha256 = models.CharField(max_length=64, blank=True)
 
+    # The payment the document is issued for (all lines of its orders), with
+    # the tip and method copied: the tip is printed below the total, outside
+    # the VAT base. Empty for documents of orders paid without a payment record.
+    payment = models.ForeignKey(
+        "orders.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    payment_method = models.CharField(max_length=10, blank=True)
+    tip_cents = models.IntegerField("tip (cents)", default=0)
+    paid_cents = models.IntegerField("amount paid incl. tip (cents)", null=True, blank=True)
+    # The staff member who issued it in the admin; empty when the customer or guest asked.
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -182,6 +204,12 @@ class Invoice(models.Model):
             models.CheckConstraint(
                 condition=Q(total_cents=models.F("subtotal_cents") + models.F("tax_cents")),
                 name="invoice_net_plus_tax_is_total",
+            ),
+            # One document in force per payment (a receipt or a full invoice, never both).
+            models.UniqueConstraint(
+                fields=["payment"],
+                condition=LIVE_PAYMENT_DOCUMENT,
+                name="invoice_one_live_per_payment",
             ),
         ]
         indexes = [models.Index(fields=["customer", "-issue_date"], name="invoice_customer_issued")]
@@ -214,7 +242,13 @@ class Invoice(models.Model):
 
     @property
     def title(self) -> str:
+        if self.kind == self.Kind.RECEIPT:
+            return "Receipt"
         return "Cancellation invoice" if self.is_cancellation else "Invoice"
+
+    @property
+    def is_receipt(self) -> bool:
+        return self.kind == self.Kind.RECEIPT
 
     @property
     def pdf_filename(self) -> str:
@@ -311,3 +345,31 @@ class InvoiceLine(models.Model):
         """
         rate = Decimal(self.vat_rate)
         return round_half_up(Decimal(self.unit_price_gross_cents) * 100 / (100 + rate))
+
+
+class BusinessMealDeclaration(models.Model):
+    """The host's declaration for a business meal (Bewirtungsbeleg): host, occasion, participants.
+
+    It belongs to the host, not to the invoice, so it is its own record and
+    the invoice never changes. Every edit adds a row; the latest one is printed.
+    """
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="business_meals")
+    host = models.CharField(_("host"), max_length=200, blank=True)
+    occasion = models.CharField(_("occasion"), max_length=300, blank=True)
+    participants = models.TextField(_("participants"), max_length=2000, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Business meal {self.invoice_id} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise IssuedInvoiceError("A business-meal declaration is never edited; enter a new one.")
+        super().save(*args, **kwargs)

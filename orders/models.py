@@ -314,6 +314,10 @@ class Order(models.Model):
     # Set when the guest presses "Ask for the bill" (the first press counts); the
     # board shows it until staff clear it or the order is settled.
     bill_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set once, by ``payment_record``: an order is settled by at most one payment.
+    payment = models.ForeignKey(
+        "orders.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="orders", editable=False
+    )
 
     class Meta:
         ordering = ["-placed_at", "-id"]
@@ -361,3 +365,59 @@ class OrderLine(models.Model):
     @property
     def total_cents(self) -> int:
         return self.unit_price_cents * self.quantity
+
+
+# --- Payments ----------------------------------------------------------------------
+
+
+class Payment(models.Model):
+    """Staff took money for one or more orders of one table (``orders.services_payment.payment_record``).
+
+    The meal is the orders' total (the VAT base); the tip is on top and outside
+    it. Written once, never edited: the documents issued for it copy from it.
+    The TSE fields hold what the configured till signer returned (§ 146a AO,
+    KassenSichV); the fake signer marks its data as not certified.
+    """
+
+    class Method(models.TextChoices):
+        CASH = "cash", _("Cash")
+        CARD = "card", _("Card")
+        OTHER = "other", _("Other")
+
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.PROTECT, related_name="payments")
+    table = models.ForeignKey(Table, on_delete=models.PROTECT, related_name="payments")
+    method = models.CharField(_("payment method"), max_length=10, choices=Method.choices)
+    currency = models.CharField(max_length=3)
+    meal_cents = models.PositiveIntegerField(_("orders' total (cents)"))
+    tip_cents = models.PositiveIntegerField(_("tip (cents)"), default=0)
+    paid_cents = models.PositiveIntegerField(_("amount paid (cents)"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    tse_signer = models.CharField(_("TSE signer"), max_length=100, blank=True)
+    tse_certified = models.BooleanField(_("signed by a certified TSE"), default=False)
+    tse_transaction_number = models.CharField(_("TSE transaction number"), max_length=40, blank=True)
+    tse_serial = models.CharField(_("TSE serial number"), max_length=200, blank=True)
+    tse_signature_counter = models.PositiveBigIntegerField(_("TSE signature counter"), null=True, blank=True)
+    tse_start_at = models.DateTimeField(_("TSE start time"), null=True, blank=True)
+    tse_end_at = models.DateTimeField(_("TSE end time"), null=True, blank=True)
+    tse_signature = models.TextField(_("TSE signature"), blank=True)
+    tse_qr_data = models.TextField(_("receipt QR code data"), blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(paid_cents=models.F("meal_cents") + models.F("tip_cents")),
+                name="payment_paid_is_meal_plus_tip",
+            )
+        ]
+
+    def __str__(self):
+        return f"Payment #{self.pk}"
+
+    @property
+    def has_tse_data(self) -> bool:
+        return bool(self.tse_signature)
