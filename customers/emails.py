@@ -22,7 +22,14 @@ def email_render(*, name: str, context: dict) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def email_send(*, name: str, to: str, context: dict, fail_silently: bool = True) -> bool:
+def email_send(
+    *,
+    name: str,
+    to: str,
+    context: dict,
+    fail_silently: bool = True,
+    attachments: list[tuple[str, bytes, str]] | None = None,
+) -> bool:
     """Render and send one mail; returns whether the SMTP server accepted it.
 
     With ``fail_silently`` (the default) a broken mail server is logged and
@@ -33,6 +40,8 @@ def email_send(*, name: str, to: str, context: dict, fail_silently: bool = True)
     subject, text, html = email_render(name=name, context=context)
     message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     try:
         message.send()
     except Exception:

@@ -49,6 +49,18 @@ def invoice_document_context(invoice) -> dict:
         "place_country": country_name(invoice.place_country) if invoice.place_country != invoice.seller_country else "",
         "cancelled_number": invoice.cancels.number if invoice.cancels_id else "",
         "cancelled_issue_date": invoice.cancels.issue_date if invoice.cancels_id else None,
+        **payment_document_context(invoice),
+    }
+
+
+def payment_document_context(invoice) -> dict:
+    """The payment's TSE data and the host's latest business-meal declaration, for the sections below the totals."""
+    is_meal_document = not invoice.is_cancellation
+    return {
+        "payment": invoice.payment if invoice.payment_id else None,
+        "business_meal": invoice.business_meals.order_by("-created_at", "-id").first() if is_meal_document else None,
+        "business_meal_form": is_meal_document,
+        "host_required": invoice.total_cents > settings.SMALL_INVOICE_LIMIT_CENTS,
     }
 
 

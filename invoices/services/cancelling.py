@@ -5,6 +5,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from customers.models import Customer
 from invoices.models import Invoice, InvoiceLine
 from invoices.services import numbering
 from invoices.services.delivery import invoice_deliver_after_commit
@@ -12,13 +13,15 @@ from invoices.services.status import invoice_set_status
 from orders.models import Order
 
 
-def invoice_cancel(*, invoice: Invoice, now: datetime | None = None) -> Invoice:
+def invoice_cancel(*, invoice: Invoice, now: datetime | None = None, customer: Customer | None = None) -> Invoice:
     """Cancel an invoice by issuing a cancellation document; returns that document.
 
     The original keeps its number and content and is marked cancelled; the
     cancellation gets the next number of the sequence and negated lines and
     totals, so the two sum to zero in the books. The order can then be invoiced
-    again (e.g. after the customer corrected the billing address).
+    again (e.g. after the customer corrected the billing address). ``customer``
+    gives a guest's receipt's cancellation to the customer who asked for the
+    full invoice, so they see both documents.
     """
     with transaction.atomic():
         orders = Order.objects.all()
@@ -44,8 +47,9 @@ def invoice_cancel(*, invoice: Invoice, now: datetime | None = None) -> Invoice:
             cancels=original,
             company_id=original.company_id,
             restaurant_id=original.restaurant_id,
-            customer_id=original.customer_id,
+            customer_id=original.customer_id if customer is None else customer.pk,
             order_id=original.order_id,
+            payment_id=original.payment_id,
             year=issue_date.year,
             sequence=sequence,
             number=number,

@@ -16,16 +16,20 @@ from django.utils import timezone
 
 from customers.emails import email_send
 from invoices.models import Invoice
-from invoices.services.pdf_storage import invoice_pdf_store
+from invoices.services.pdf_storage import invoice_pdf_bytes, invoice_pdf_store
 from invoices.services.status import InvoiceStatusRefused, invoice_set_status
 
 logger = logging.getLogger(__name__)
 
 
 def invoice_email_send(*, invoice: Invoice) -> bool:
-    """Mail the customer that the document is ready (a link, no attachment); True if accepted."""
+    """Mail the customer that the document is ready (a link, no attachment); True if accepted.
+
+    A document without a customer account goes, with the PDF attached, to the
+    address staff typed in for the buyer (``buyer_email``), if any.
+    """
     if invoice.customer is None:
-        return False
+        return _buyer_email_send(invoice=invoice)
     url = settings.SITE_URL + reverse("invoices:detail", args=[invoice.pk])
     sent = email_send(name="invoice_ready", to=invoice.customer.user.email, context={"invoice": invoice, "url": url})
     if sent:
@@ -33,6 +37,23 @@ def invoice_email_send(*, invoice: Invoice) -> bool:
             invoice_set_status(invoice=invoice, status=Invoice.Status.SENT)
         except InvoiceStatusRefused:
             pass  # paid or cancelled meanwhile; the mail went out, the newer state stays
+    return sent
+
+
+def _buyer_email_send(*, invoice: Invoice) -> bool:
+    if not invoice.buyer_email:
+        return False
+    sent = email_send(
+        name="invoice_for_buyer",
+        to=invoice.buyer_email,
+        context={"invoice": invoice},
+        attachments=[(invoice.pdf_filename, invoice_pdf_bytes(invoice=invoice), "application/pdf")],
+    )
+    if sent:
+        try:
+            invoice_set_status(invoice=invoice, status=Invoice.Status.SENT)
+        except InvoiceStatusRefused:
+            pass
     return sent
 
 

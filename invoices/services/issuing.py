@@ -137,8 +137,11 @@ def invoice_issue(*, order: Order, customer: Customer, now: datetime | None = No
     concurrent calls for one order give one invoice; a partial unique
     constraint backs this up in the database. The issue date is taken once
     the numbering lock is held (``invoice_number_and_date_allocate``), unless
-    ``now`` fixes it.
+    ``now`` fixes it. An order settled by a payment gets the payment's
+    invoice, with every order of that payment (``payment_documents``).
     """
+    if order.payment_id is not None:
+        return _payment_invoice_for_customer(order=order, customer=customer, now=now)
     existing = invoice_live_for_order(order=order.pk)
     if existing is not None:
         if existing.customer_id != customer.pk:
@@ -155,6 +158,22 @@ def invoice_issue(*, order: Order, customer: Customer, now: datetime | None = No
         if existing is None:
             raise
         return existing
+
+
+def _payment_invoice_for_customer(*, order: Order, customer: Customer, now: datetime | None) -> Invoice:
+    from invoices.services.payment_documents import PaymentDocumentRefused, payment_invoice_issue
+
+    refusal = invoice_refusal(order=order, customer=customer)
+    if refusal is not None:
+        raise InvoiceRefused(refusal)
+    assert order.payment is not None
+    try:
+        invoice, _cancellation = payment_invoice_issue(
+            payment=order.payment, buyer=_buyer_copy(customer), customer=customer, now=now
+        )
+    except PaymentDocumentRefused as exc:
+        raise InvoiceRefused(Refusal("payment_document", exc.messages[0])) from None
+    return invoice
 
 
 def _invoice_create(*, order_id: int, customer_id: int, now: datetime | None) -> Invoice:
