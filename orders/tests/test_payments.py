@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import close_old_connections
+from django.db import connection
 
 from audit.models import AuditEntry
 from customers.tests.factories import StaffFactory
@@ -123,7 +123,7 @@ def test_two_staff_paying_the_same_order_at_once_make_one_payment(restaurant_a):
         except PaymentRefused as exc:
             results.append(exc)
         finally:
-            close_old_connections()
+            connection.close()
 
     threads = [threading.Thread(target=pay, args=(i,)) for i in range(2)]
     for thread in threads:
