@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 
 from common.money import format_money
+from invoices import admin_payments  # noqa: F401 - registers the payments' admin pages
 from invoices.exports import invoices_csv
 from invoices.models import Invoice, InvoiceLine
 from invoices.services import invoice_cancel, invoice_pdf_bytes, invoice_set_status

@@ -1,6 +1,10 @@
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.countries import country_choices
 from common.dates import DateRangeFilterForm
 from invoices.models import Invoice
 
@@ -12,3 +16,33 @@ class InvoiceFilterForm(DateRangeFilterForm):
         super().__init__(*args, **kwargs)
         self.fields["date_from"].label = _("Issued from")
         self.fields["date_to"].label = _("Issued until")
+
+
+VAT_ID_FORMAT = re.compile(r"^[A-Z]{2}[0-9A-Z+*]{2,12}$")
+
+
+class BuyerForm(forms.Form):
+    buyer_name = forms.CharField(label=_("Name"), max_length=200)
+    buyer_business_name = forms.CharField(label=_("Company"), max_length=200, required=False)
+    buyer_street = forms.CharField(label=_("Street address"), max_length=200)
+    buyer_postal_code = forms.CharField(label=_("Postal code"), max_length=20)
+    buyer_city = forms.CharField(label=_("City"), max_length=100)
+    buyer_country = forms.ChoiceField(label=_("Country"), choices=country_choices)
+    buyer_vat_id = forms.CharField(label=_("VAT ID"), max_length=50, required=False)
+    buyer_email = forms.EmailField(label=_("Send it to (email)"), required=False)
+
+    def clean_buyer_vat_id(self):
+        value = "".join(self.cleaned_data.get("buyer_vat_id", "").split()).upper()
+        if value and not VAT_ID_FORMAT.match(value):
+            raise ValidationError(_("Enter a VAT ID as country code and number, e.g. DE123456789."))
+        return value
+
+
+class BusinessMealForm(forms.Form):
+    """The host's declaration (Bewirtungsbeleg); the rules are ``business_meal_declare``'s."""
+
+    host = forms.CharField(label=_("Host"), max_length=200, required=False)
+    occasion = forms.CharField(label=_("Occasion"), max_length=300, required=False)
+    participants = forms.CharField(
+        label=_("Participants"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from invoices import views
+from invoices import guest_views, views
 
 app_name = "invoices"
 
@@ -9,4 +9,7 @@ urlpatterns = [
     path("invoices", views.invoice_list, name="list"),
     path("invoices/<int:invoice_id>", views.invoice_detail, name="detail"),
     path("invoices/<int:invoice_id>/download", views.invoice_download, name="download"),
+    path("invoices/<int:invoice_id>/business-meal", views.business_meal, name="business_meal"),
+    path("orders/<str:order_token>/receipt", guest_views.guest_receipt, name="guest_receipt"),
+    path("receipt", guest_views.guest_receipt, name="guest_receipt_by_code"),
 ]

@@ -4,15 +4,17 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from customers.decorators import customer_required
 from invoices import services
-from invoices.forms import InvoiceFilterForm
+from invoices.forms import BusinessMealForm, InvoiceFilterForm
 from invoices.models import Invoice
 from invoices.pdf import invoice_document_context
 from invoices.selectors import invoice_live_for_order, invoices_for_customer
+from invoices.services.payment_documents import PaymentDocumentRefused, business_meal_declare
 from orders.models import Order
 
 PAGE_SIZE = 20
@@ -67,7 +69,37 @@ def invoice_detail(request, invoice_id):
     invoice = get_object_or_404(
         Invoice.objects.select_related("cancels", "cancellation"), pk=invoice_id, customer=request.customer
     )
-    return render(request, "invoices/detail.html", invoice_document_context(invoice))
+    return render(request, "invoices/detail.html", _detail_context(invoice))
+
+
+def _detail_context(invoice, form=None) -> dict:
+    context = invoice_document_context(invoice)
+    if context["business_meal_form"] and invoice.status != Invoice.Status.CANCELLED:
+        latest = context["business_meal"]
+        initial = (
+            {"host": latest.host, "occasion": latest.occasion, "participants": latest.participants} if latest else {}
+        )
+        context["meal_form"] = form or BusinessMealForm(initial=initial)
+    return context
+
+
+@customer_required
+@require_POST
+def business_meal(request, invoice_id):
+    """The host fills in the business-meal block; a new record each time, the invoice never changes."""
+    invoice = get_object_or_404(
+        Invoice.objects.select_related("cancels", "cancellation"), pk=invoice_id, customer=request.customer
+    )
+    form = BusinessMealForm(request.POST)
+    if form.is_valid():
+        try:
+            business_meal_declare(invoice=invoice, **form.cleaned_data, entered_by=request.user, request=request)
+        except PaymentDocumentRefused as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, _("The business-meal details were saved; the PDF now shows them."))
+            return redirect("invoices:detail", invoice.pk)
+    return render(request, "invoices/detail.html", _detail_context(invoice, form), status=400)
 
 
 @customer_required

@@ -15,6 +15,7 @@ from common.dates import format_local_datetime
 from common.money import amount_to_minor_units, format_money, minor_units_to_amount
 from common.qr import qr_svg
 from orders.admin_board import OrderBoardAdminMixin
+from orders.admin_payments import OrderPaymentAdminMixin
 from orders.admin_takings import takings_csv_view, takings_view
 from orders.allergens import ALLERGEN_CHOICES, allergens_join
 from orders.models import Company, MenuCategory, MenuItem, Order, OrderLine, Restaurant, Table
@@ -334,7 +335,7 @@ class OrderLineInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(OrderBoardAdminMixin, RestaurantScopedAdmin):
+class OrderAdmin(OrderBoardAdminMixin, OrderPaymentAdminMixin, RestaurantScopedAdmin):
     list_display = ["id", "placed_local", "table_label", "status", "total", "customer_name", "restaurant"]
     list_filter = [
         "status",
@@ -346,7 +347,7 @@ class OrderAdmin(OrderBoardAdminMixin, RestaurantScopedAdmin):
     date_hierarchy = "placed_at"
     list_select_related = ["restaurant", "table", "customer"]
     inlines = [OrderLineInline]
-    actions = ["mark_preparing", "mark_served", "mark_paid", "mark_cancelled"]
+    actions = ["mark_preparing", "mark_served", "mark_paid", "mark_cancelled", "record_payment"]
     readonly_fields = [
         "restaurant",
         "table",
@@ -361,6 +362,7 @@ class OrderAdmin(OrderBoardAdminMixin, RestaurantScopedAdmin):
         "paid_at",
         "cancelled_at",
         "claim_code",
+        "payment_info",
     ]
     fields = readonly_fields
 

@@ -19,6 +19,7 @@ STAFF_PERMISSIONS = {
         "menuitem": ["view", "add", "change", "delete"],
         "order": ["view", "change"],
         "orderline": ["view"],
+        "payment": ["view", "add"],
     },
     "invoices": {
         "invoice": ["view", "change"],

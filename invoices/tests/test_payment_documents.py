@@ -3,12 +3,15 @@
 import io
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from invoices.models import BusinessMealDeclaration, Invoice
 from invoices.pdf import invoice_render_pdf
 from invoices.services import invoice_issue
+from invoices.services.issuing import invoice_lines_compute
 from invoices.services.payment_documents import (
     PaymentDocumentRefused,
     business_meal_declare,
@@ -16,7 +19,6 @@ from invoices.services.payment_documents import (
     payment_invoice_issue,
     receipt_issue,
 )
-from invoices.services.issuing import invoice_lines_compute
 from orders.models import OrderLine
 from orders.services_payment import payment_record
 from orders.tests.factories import TableFactory, order_with_lines
