@@ -47,3 +47,16 @@ def test_seed_demo_resets_the_printed_passwords(db, settings):
     call_command("seed_demo", stdout=StringIO())
     staff.refresh_from_db()
     assert staff.check_password(DEMO_PASSWORD_STAFF)
+
+
+def test_seed_demo_adds_a_paid_40_eur_guest_order_and_a_320_eur_dinner_once(db):
+    from orders.models import Payment
+
+    call_command("seed_demo", force=True, stdout=StringIO())
+    call_command("seed_demo", force=True, stdout=StringIO())
+    payments = {payment.meal_cents: payment for payment in Payment.objects.all()}
+    assert set(payments) == {4000, 32000}
+    assert payments[4000].orders.get().customer is None
+    dinner = payments[32000]
+    assert dinner.orders.count() == 2 and dinner.tip_cents == 3000 and dinner.method == "card"
+    assert dinner.orders.filter(customer__user__email="guest@demo.example").exists()

@@ -8,8 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Customer, User
-from orders.models import Company, MenuCategory, MenuItem, Restaurant, Table
+from orders.models import Company, MenuCategory, MenuItem, Order, Payment, Restaurant, Table
 from orders.permissions import STAFF_GROUP_NAME, ensure_staff_group
+from orders.services import order_place, order_set_status
+from orders.services_payment import payment_record
 
 FOOD = Decimal("7.00")
 DRINKS = Decimal("19.00")
@@ -50,6 +52,12 @@ MENU = [
         ],
     ),
 ]
+
+# Seeded paid orders (for receipts and invoices), found again by their note so a re-run adds none.
+DEMO_NOTE = "Demo:"
+GUEST_40 = {"Tomato bruschetta": 1, "Burrata": 2, "Fresh lemonade 0.4 l": 1, "Pilsner 0.5 l": 1}  # 40.00
+DINNER_HOST = {"Wiener Schnitzel": 4, "Grilled salmon": 4, "Burrata": 4}  # 225.20
+DINNER_PARTY = {"Apple strudel": 8, "Pilsner 0.5 l": 5, "Sparkling water 0.5 l": 2, "Espresso": 2}  # 94.80
 
 DEMO_PASSWORD_STAFF = "demo-staff-2026"  # noqa: S105 - public demo login, printed on purpose
 DEMO_PASSWORD_ADMIN = "demo-admin-2026"  # noqa: S105 - public demo login
@@ -171,6 +179,8 @@ class Command(BaseCommand):
             user=customer_user, email=customer_user.email, defaults={"verified": True, "primary": True}
         )
 
+        self._seed_payments(restaurant, customer_user)
+
         out = self.stdout
         out.write(self.style.SUCCESS(f"Demo restaurant: {restaurant.name}"))
         out.write("Table URLs (the QR codes point here):")
@@ -190,3 +200,25 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save(update_fields=["password"])
         return user
+
+    def _seed_payments(self, restaurant, customer_user):
+        """A paid 40 EUR guest order (receipt) and a 320 EUR dinner of two orders, paid by the customer with a tip."""
+        if Order.objects.filter(restaurant=restaurant, note__startswith=DEMO_NOTE).exists():
+            return
+        menu = {item.name: item.pk for item in restaurant.menu_items.all()}
+        tables = {table.label: table for table in restaurant.tables.all()}
+
+        def place(table, wanted, note, customer=None):
+            quantities = {menu[name]: qty for name, qty in wanted.items()}
+            return order_place(
+                table=tables[table], quantities=quantities, note=f"{DEMO_NOTE} {note}", customer=customer
+            )
+
+        guest = place("1", GUEST_40, "guest order, 40 EUR")
+        payment_record(order_ids=[guest.pk], method=Payment.Method.CASH, tip_cents=0)
+        customer = Customer.objects.get(user=customer_user)
+        host = place("2", DINNER_HOST, "business dinner, host", customer=customer)
+        party = place("2", DINNER_PARTY, "business dinner, guests' phone")
+        for order in (host, party):
+            order_set_status(order=order, status=Order.Status.SERVED)
+        payment_record(order_ids=[host.pk, party.pk], method=Payment.Method.CARD, tip_cents=3000)
