@@ -31,6 +31,7 @@ from invoices.services import numbering
 from invoices.services.cancelling import invoice_cancel
 from invoices.services.delivery import invoice_deliver_after_commit
 from invoices.services.issuing import _seller_copy, invoice_lines_compute
+from invoices.services.pdf_storage import invoice_pdf_store
 from orders.models import Order, OrderLine, Payment
 
 BUYER_FIELDS = ["buyer_name", "buyer_street", "buyer_postal_code", "buyer_city", "buyer_country"]
@@ -222,6 +223,9 @@ def business_meal_declare(
     """Add the host's declaration to a receipt or invoice; the document itself never changes.
 
     Above the small-amount limit the host's name is required (BMF 30.06.2021).
+    The stored PDF is a rendering of the frozen invoice plus the latest
+    declaration, so it is rendered again after commit (only the PDF copy
+    fields change, as for any re-rendering).
     """
     if invoice.is_cancellation or invoice.status == Invoice.Status.CANCELLED:
         raise PaymentDocumentRefused(_("A cancelled document takes no business-meal details."))
@@ -244,4 +248,6 @@ def business_meal_declare(
         obj=invoice,
         data={"declaration": declaration.pk},
     )
+    invoice_id = invoice.pk
+    transaction.on_commit(lambda: invoice_pdf_store(invoice=Invoice.objects.get(pk=invoice_id)), robust=True)
     return declaration

@@ -132,12 +132,26 @@ def test_blank_business_meal_section_is_a_form_to_fill_by_hand(table):
     assert "Place, date, signature" in text and "Host (required)" not in text
 
 
-def test_a_declaration_never_changes_the_invoice(table):
+def test_a_declaration_never_changes_the_invoice_only_its_pdf_copy(table, django_capture_on_commit_callbacks):
     payment = paid(table, ((2, 1250, "7.00"),))
-    receipt = receipt_issue(payment=payment)
-    before = Invoice.objects.filter(pk=receipt.pk).values().get()
-    business_meal_declare(invoice=receipt, host="H", occasion="O", participants="P")
-    assert Invoice.objects.filter(pk=receipt.pk).values().get() == before
+    with django_capture_on_commit_callbacks(execute=True):
+        receipt = receipt_issue(payment=payment)
+    copy_fields = set(Invoice.MUTABLE_FIELDS)
+
+    def frozen():
+        return {k: v for k, v in Invoice.objects.filter(pk=receipt.pk).values().get().items() if k not in copy_fields}
+
+    before, sha_before = frozen(), Invoice.objects.get(pk=receipt.pk).pdf_sha256
+    with django_capture_on_commit_callbacks(execute=True):
+        business_meal_declare(invoice=receipt, host="H. Host", occasion="O", participants="P")
+    assert frozen() == before
+    stored = Invoice.objects.get(pk=receipt.pk)
+    assert stored.pdf_sha256 != sha_before  # the stored copy now shows the declaration
+    from invoices.services import invoice_pdf_bytes
+
+    assert "H. Host" in "\n".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(invoice_pdf_bytes(invoice=stored))).pages
+    )
 
 
 def test_cancellation_documents_take_no_declaration(table):
