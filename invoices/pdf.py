@@ -12,10 +12,12 @@ from urllib.request import url2pathname
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from common.countries import country_name
+from common.qr import qr_svg
 
 FONT_DIR = Path(settings.INVOICE_FONT_DIR).resolve()
 FONT_BASE_URL = FONT_DIR.as_uri() + "/"
@@ -56,8 +58,11 @@ def invoice_document_context(invoice) -> dict:
 def payment_document_context(invoice) -> dict:
     """The payment's TSE data and the host's latest business-meal declaration, for the sections below the totals."""
     is_meal_document = not invoice.is_cancellation
+    payment = invoice.payment if invoice.payment_id else None
     return {
-        "payment": invoice.payment if invoice.payment_id else None,
+        "payment": payment,
+        # Our own SVG from the signer's QR data (text, escaped by the QR encoder).
+        "tse_qr_svg": mark_safe(qr_svg(payment.tse_qr_data, box_size=2)) if payment and payment.tse_qr_data else "",  # noqa: S308
         "business_meal": invoice.business_meals.order_by("-created_at", "-id").first() if is_meal_document else None,
         "business_meal_form": is_meal_document,
         "host_required": invoice.total_cents > settings.SMALL_INVOICE_LIMIT_CENTS,
