@@ -5,6 +5,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from customers.tests.helpers import staff_force_login
 from invoices.models import BusinessMealDeclaration, Invoice
 from invoices.services.payment_documents import receipt_issue
 from orders.guest_session import GUEST_ORDERS_SESSION_KEY
@@ -40,7 +41,7 @@ def test_table_bill_shows_open_orders_and_records_one_payment_for_the_chosen(cli
     served = order_with_lines(restaurant=table_a.restaurant, table=table_a)
     also = order_with_lines(restaurant=table_a.restaurant, table=table_a, lines=((1, 1000, "19.00"),))
     not_now = order_with_lines(restaurant=table_a.restaurant, table=table_a, lines=((1, 500, "19.00"),))
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     page = client.get(bill_url(table_a))
     assert page.status_code == 200
     assert "€44.90" in page.content.decode()  # 29.90 + 10.00 + 5.00
@@ -62,7 +63,7 @@ def test_table_bill_shows_open_orders_and_records_one_payment_for_the_chosen(cli
 )
 def test_bad_tips_are_refused_with_a_message(client, staff_a, table_a, tip, message):
     order = order_with_lines(restaurant=table_a.restaurant, table=table_a)
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     response = client.post(bill_url(table_a), {"orders": [order.pk], "method": "cash", "tip": tip})
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -71,14 +72,14 @@ def test_bad_tips_are_refused_with_a_message(client, staff_a, table_a, tip, mess
 
 def test_a_large_tip_passes_when_confirmed(client, staff_a, table_a):
     order = order_with_lines(restaurant=table_a.restaurant, table=table_a)
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     client.post(bill_url(table_a), {"orders": [order.pk], "method": "cash", "tip": "50", "confirm_tip": "on"})
     assert Payment.objects.get().tip_cents == 5000
 
 
 def test_staff_of_another_restaurant_get_404(client, staff_b, table_a):
     order = order_with_lines(restaurant=table_a.restaurant, table=table_a)
-    client.force_login(staff_b)
+    staff_force_login(client, staff_b)
     assert client.get(bill_url(table_a)).status_code == 404
     assert client.post(bill_url(table_a), {"orders": [order.pk], "method": "cash"}).status_code == 404
     payment = payment_record(order_ids=[order.pk], method="cash")
@@ -88,7 +89,7 @@ def test_staff_of_another_restaurant_get_404(client, staff_b, table_a):
 
 def test_list_action_leads_to_the_bill_with_the_orders_chosen(client, staff_a, table_a):
     order = order_with_lines(restaurant=table_a.restaurant, table=table_a)
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     response = client.post("/admin/orders/order/", {"action": "record_payment", "_selected_action": [order.pk]})
     assert response.status_code == 302 and response["Location"] == f"{bill_url(table_a)}?orders={order.pk}"
     page = client.get(f"/admin/orders/order/{order.pk}/change/")
@@ -113,7 +114,7 @@ def test_staff_issue_an_invoice_for_a_walk_in_buyer_and_mail_it(
 ):
     order = order_with_lines(restaurant=table_a.restaurant, table=table_a)
     payment = payment_record(order_ids=[order.pk], method="card", tip_cents=200)
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"/admin/orders/payment/{payment.pk}/invoice/", {**BUYER_POST, "buyer_email": "jana@example.com"}
@@ -135,7 +136,7 @@ def test_staff_issue_an_invoice_for_a_walk_in_buyer_and_mail_it(
 def test_bad_vat_id_is_refused(client, staff_a, table_a):
     order = order_with_lines(restaurant=table_a.restaurant, table=table_a)
     payment = payment_record(order_ids=[order.pk], method="card")
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     response = client.post(f"/admin/orders/payment/{payment.pk}/invoice/", {**BUYER_POST, "buyer_vat_id": "XX12"})
     assert response.status_code == 400 and "VAT ID" in response.content.decode()
     assert not Invoice.objects.exists()
@@ -145,7 +146,7 @@ def test_one_staff_action_cancels_the_receipt_and_issues_the_invoice(client, sta
     order = order_with_lines(restaurant=table_a.restaurant, table=table_a)
     payment = payment_record(order_ids=[order.pk], method="cash")
     receipt = receipt_issue(payment=payment)
-    client.force_login(staff_a)
+    staff_force_login(client, staff_a)
     page = client.get(f"/admin/orders/payment/{payment.pk}/invoice/")
     assert receipt.number in page.content.decode()
     client.post(f"/admin/orders/payment/{payment.pk}/invoice/", BUYER_POST)
