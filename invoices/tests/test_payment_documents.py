@@ -184,3 +184,39 @@ def test_net_plus_vat_is_the_meal_and_meal_plus_tip_is_paid(lines, tip):
     assert net + vat == gross == meal
     paid = meal + tip
     assert paid - tip == net + vat
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_for_one_payment_give_one_document(restaurant_a):
+    import threading
+
+    from django.db import connection
+
+    table = TableFactory(restaurant=restaurant_a)
+    payment = paid(table, ((2, 1250, "7.00"),))
+    barrier = threading.Barrier(3)
+    results: list = []
+
+    def ask(kind):
+        try:
+            barrier.wait()
+            if kind == "receipt":
+                results.append(receipt_issue(payment=payment))
+            else:
+                results.append(payment_invoice_issue(payment=payment, buyer=BUYER)[0])
+        except PaymentDocumentRefused as exc:
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask, args=(kind,)) for kind in ("receipt", "receipt", "invoice")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    live = Invoice.objects.filter(payment=payment).exclude(status="cancelled").exclude(kind="cancellation")
+    assert live.count() == 1
+    sequences = sorted(Invoice.objects.values_list("sequence", flat=True))
+    assert sequences == list(range(1, len(sequences) + 1))  # gapless
+    assert Invoice.objects.filter(kind="receipt").count() <= 1
