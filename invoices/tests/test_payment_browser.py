@@ -29,7 +29,7 @@ def pdf_text(path) -> str:
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(path).read_bytes())).pages)
 
 
-def test_guest_downloads_a_receipt_without_an_account(live_server, phone_page):
+def test_guest_downloads_a_receipt_without_an_account(live_server, phone_page, axe_check):
     table = TableFactory(label="4", restaurant__name="Café Müller & Søn")
     MenuItemFactory(restaurant=table.restaurant, name="Burrata", price_cents=1150, category__name="Starters")
     MenuItemFactory(
@@ -51,6 +51,7 @@ def test_guest_downloads_a_receipt_without_an_account(live_server, phone_page):
     page.get_by_role("link", name="Get your receipt").click()
     expect(page.get_by_test_id("guest-receipt")).to_contain_text("€40.00")
     shot(page, "guest-receipt-page")
+    axe_check(page, state="guest receipt page")
     with page.expect_download() as info:
         page.get_by_test_id("download-receipt").click()
     receipt = Invoice.objects.get(kind="receipt")
@@ -60,9 +61,11 @@ def test_guest_downloads_a_receipt_without_an_account(live_server, phone_page):
     assert "€39.70" in text and "€0.30" in text and "€40.00" in text
     box = page.evaluate("() => document.documentElement.scrollWidth")
     assert box <= 390  # no sideways scrolling on the phone
+    page.goto(f"{live_server.url}/customer/receipt")
+    axe_check(page, state="receipt by code")
 
 
-def test_customer_fills_the_business_meal_block(live_server, phone_page):
+def test_customer_fills_the_business_meal_block(live_server, phone_page, axe_check):
     customer = CustomerFactory(full_name="Erika Mustermann", user__email="erika@example.com")
     table = TableFactory(label="2")
     order = order_with_lines(
@@ -85,6 +88,7 @@ def test_customer_fills_the_business_meal_block(live_server, phone_page):
     form.get_by_label("Occasion").fill("Project kick-off")
     form.get_by_role("button", name="Save business-meal details").click()
     expect(page.get_by_role("alert")).to_contain_text("the host's name is required")
+    axe_check(page, state="business-meal form with an error")
     form = page.get_by_test_id("business-meal-form")
     form.get_by_label("Host").fill("Erika Mustermann")
     form.get_by_label("Participants").fill("Max Muster (ACME), Jane Doe")
@@ -92,6 +96,7 @@ def test_customer_fills_the_business_meal_block(live_server, phone_page):
     expect(page.get_by_text("The business-meal details were saved")).to_be_visible()
     expect(page.get_by_test_id("meal-host")).to_have_text("Erika Mustermann")
     shot(page, "customer-business-meal")
+    axe_check(page, state="invoice page with business-meal details")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     assert BusinessMealDeclaration.objects.get(invoice=invoice).occasion == "Project kick-off"
 
