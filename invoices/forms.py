@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.countries import country_choices
 from common.dates import DateRangeFilterForm
+from common.text import validate_document_text
 from invoices.models import Invoice
 
 
@@ -22,13 +23,17 @@ VAT_ID_FORMAT = re.compile(r"^[A-Z]{2}[0-9A-Z+*]{2,12}$")
 
 
 class BuyerForm(forms.Form):
-    buyer_name = forms.CharField(label=_("Name"), max_length=200)
-    buyer_business_name = forms.CharField(label=_("Company"), max_length=200, required=False)
-    buyer_street = forms.CharField(label=_("Street address"), max_length=200)
-    buyer_postal_code = forms.CharField(label=_("Postal code"), max_length=20)
-    buyer_city = forms.CharField(label=_("City"), max_length=100)
+    buyer_name = forms.CharField(label=_("Name"), max_length=200, validators=[validate_document_text])
+    buyer_business_name = forms.CharField(
+        label=_("Company"), max_length=200, required=False, validators=[validate_document_text]
+    )
+    buyer_street = forms.CharField(label=_("Street address"), max_length=200, validators=[validate_document_text])
+    buyer_postal_code = forms.CharField(label=_("Postal code"), max_length=20, validators=[validate_document_text])
+    buyer_city = forms.CharField(label=_("City"), max_length=100, validators=[validate_document_text])
     buyer_country = forms.ChoiceField(label=_("Country"), choices=country_choices)
-    buyer_vat_id = forms.CharField(label=_("VAT ID"), max_length=50, required=False)
+    buyer_vat_id = forms.CharField(
+        label=_("VAT ID"), max_length=50, required=False, validators=[validate_document_text]
+    )
     buyer_email = forms.EmailField(label=_("Send it to (email)"), required=False)
 
     def clean_buyer_vat_id(self):
@@ -41,8 +46,12 @@ class BuyerForm(forms.Form):
 class BusinessMealForm(forms.Form):
     """The host's declaration (Bewirtungsbeleg); the rules are ``business_meal_declare``'s."""
 
-    host = forms.CharField(label=_("Host"), max_length=200, required=False)
-    occasion = forms.CharField(label=_("Occasion"), max_length=300, required=False)
+    host = forms.CharField(label=_("Host"), max_length=200, required=False, validators=[validate_document_text])
+    occasion = forms.CharField(label=_("Occasion"), max_length=300, required=False, validators=[validate_document_text])
     participants = forms.CharField(
-        label=_("Participants"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Participants"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_document_text],
     )

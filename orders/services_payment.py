@@ -26,6 +26,9 @@ from orders.models import Order, Payment
 from orders.services import order_set_status
 from orders.tse import TseRequest, tse_signer
 
+# Far above any real tip, and far below what the amount columns can hold.
+MAX_TIP_CENTS = 10_000_000
+
 
 class PaymentRefused(ValidationError):
     """The payment cannot be recorded as asked; the message says why and nothing changed."""
@@ -39,6 +42,8 @@ def payment_tip_parse(*, value: Any) -> int:
         raise PaymentRefused(_("The tip must be a whole number of cents.")) from None
     if tip < 0:
         raise PaymentRefused(_("A tip cannot be negative."))
+    if tip > MAX_TIP_CENTS:
+        raise PaymentRefused(_("This tip is too large to be right; please check the amount."))
     return tip
 
 

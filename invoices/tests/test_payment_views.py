@@ -59,7 +59,12 @@ def test_table_bill_shows_open_orders_and_records_one_payment_for_the_chosen(cli
 
 @pytest.mark.parametrize(
     "tip, message",
-    [("-1", "A tip cannot be negative."), ("50", "is more than the bill"), ("abc", "Enter a number.")],
+    [
+        ("-1", "A tip cannot be negative."),
+        ("50", "is more than the bill"),
+        ("abc", "Enter a number."),
+        ("99999999.99", "too large"),
+    ],
 )
 def test_bad_tips_are_refused_with_a_message(client, staff_a, table_a, tip, message):
     order = order_with_lines(restaurant=table_a.restaurant, table=table_a)
@@ -251,6 +256,17 @@ def test_customer_fills_the_business_meal_block_and_edits_keep_history(customer_
     assert "Project kick-off" in text and "B, C" in text
     empty = customer_client.post(url, {"host": "", "occasion": "", "participants": ""})
     assert empty.status_code == 400 and "Enter the host" in empty.content.decode()
+
+
+def test_control_characters_in_the_business_meal_are_refused(customer_client, customer, table_a):
+    order = order_with_lines(restaurant=table_a.restaurant, table=table_a, customer=customer)
+    payment_record(order_ids=[order.pk], method="card")
+    customer_client.post(f"/customer/orders/{order.pk}/invoice")
+    invoice = Invoice.objects.get(kind="invoice")
+    response = customer_client.post(
+        f"/customer/invoices/{invoice.pk}/business-meal", {"host": "A\u202eB", "occasion": "", "participants": ""}
+    )
+    assert response.status_code == 400 and not BusinessMealDeclaration.objects.exists()
 
 
 def test_another_customers_invoice_business_meal_is_404(client, other_customer, customer, table_a):

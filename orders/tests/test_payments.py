@@ -60,6 +60,7 @@ def test_a_configured_signer_that_fails_records_nothing(table, settings):
         ({"tip_cents": "1.50"}, "The tip must be a whole number of cents."),
         ({"method": "bitcoin"}, "Choose a payment method"),
         ({"tip_cents": 3000}, "is more than the bill"),
+        ({"tip_cents": 10**12, "tip_confirmed": True}, "too large"),
     ],
 )
 def test_bad_input_is_refused_and_changes_nothing(table, kwargs, message):
