@@ -85,7 +85,7 @@ def guest_receipt(request, order_token=None):
     wants = request.POST.get("action", "")
     if wants in ("receipt", "invoice") and payment is not None:
         try:
-            if live is not None and (live.is_receipt or live.customer_id is None and live.issued_by_id is None):
+            if live is not None and (live.is_receipt or live.customer_id is None and not live.issued_by_staff):
                 return _pdf(live)
             if wants == "invoice":
                 if form.is_valid():

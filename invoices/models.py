@@ -177,10 +177,9 @@ class Invoice(models.Model):
     payment_method = models.CharField(max_length=10, blank=True)
     tip_cents = models.IntegerField("tip (cents)", default=0)
     paid_cents = models.IntegerField("amount paid incl. tip (cents)", null=True, blank=True)
-    # The staff member who issued it in the admin; empty when the customer or guest asked.
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    # Issued by staff in the admin (who: the audit log's DOCUMENT_ISSUED entry), not asked for by
+    # the customer or guest. A flag, not a user foreign key: deleting an account never rewrites invoices.
+    issued_by_staff = models.BooleanField(default=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -164,7 +164,7 @@ def _document_create(
         payment_method=payment.method,
         tip_cents=payment.tip_cents,
         paid_cents=payment.paid_cents,
-        issued_by=issued_by,
+        issued_by_staff=issued_by is not None,
         year=issue_date.year,
         sequence=sequence,
         number=number,

@@ -126,7 +126,7 @@ def test_staff_issue_an_invoice_for_a_walk_in_buyer_and_mail_it(
         )
     assert response.status_code == 302
     invoice = Invoice.objects.get(payment=payment)
-    assert invoice.kind == "invoice" and invoice.issued_by == staff_a and invoice.buyer_vat_id == "DE136695976"
+    assert invoice.kind == "invoice" and invoice.issued_by_staff and invoice.buyer_vat_id == "DE136695976"
     mail = smtp_server.wait_for(1)[0]
     assert mail["To"] == "jana@example.com"
     attachment = next(part for part in mail.iter_attachments())
