@@ -1,12 +1,10 @@
-import re
-
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from common.countries import country_choices
 from common.dates import DateRangeFilterForm
 from common.text import validate_document_text
+from common.vatid import vat_id_check
 from invoices.models import Invoice
 
 
@@ -17,9 +15,6 @@ class InvoiceFilterForm(DateRangeFilterForm):
         super().__init__(*args, **kwargs)
         self.fields["date_from"].label = _("Issued from")
         self.fields["date_to"].label = _("Issued until")
-
-
-VAT_ID_FORMAT = re.compile(r"^[A-Z]{2}[0-9A-Z+*]{2,12}$")
 
 
 class BuyerForm(forms.Form):
@@ -37,10 +32,9 @@ class BuyerForm(forms.Form):
     buyer_email = forms.EmailField(label=_("Send it to (email)"), required=False)
 
     def clean_buyer_vat_id(self):
-        value = "".join(self.cleaned_data.get("buyer_vat_id", "").split()).upper()
-        if value and not VAT_ID_FORMAT.match(value):
-            raise ValidationError(_("Enter a VAT ID as country code and number, e.g. DE123456789."))
-        return value
+        value = self.cleaned_data.get("buyer_vat_id", "")
+        # The one VAT ID rule (format and check digits per country, python-stdnum).
+        return vat_id_check(value).number if value.strip() else ""
 
 
 class BusinessMealForm(forms.Form):

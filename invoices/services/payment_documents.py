@@ -30,7 +30,7 @@ from invoices.models import LIVE_PAYMENT_DOCUMENT, BusinessMealDeclaration, Invo
 from invoices.services import numbering
 from invoices.services.cancelling import invoice_cancel
 from invoices.services.delivery import invoice_deliver_after_commit
-from invoices.services.issuing import _seller_copy, invoice_lines_compute
+from invoices.services.issuing import _place_copy, _seller_copy, invoice_lines_compute
 from invoices.services.pdf_storage import invoice_pdf_store
 from orders.models import Order, OrderLine, Payment
 
@@ -124,12 +124,12 @@ def payment_invoice_issue(
 def _payment_lock(payment: Payment) -> Payment:
     # The payment row is taken first by every issuing path, so two requests
     # for one payment queue here and the second finds the first's document.
-    return Payment.objects.select_for_update(of=("self",)).select_related("restaurant").get(pk=payment.pk)
+    return Payment.objects.select_for_update(of=("self",)).select_related("restaurant__company").get(pk=payment.pk)
 
 
-def supply_date_for(*, orders: list[Order], tz: Any) -> date:
-    """The day the meal was served (or placed, if never marked served), in the restaurant's time zone."""
-    return max(timezone.localdate(order.served_at or order.placed_at, tz) for order in orders)
+def supply_date_for(*, orders: list[Order]) -> date:
+    """The last of the orders' dates of supply (``Order.supply_date``: the day served, restaurant time)."""
+    return max(order.supply_date for order in orders)
 
 
 def _document_create(
@@ -141,7 +141,7 @@ def _document_create(
     issued_by: Any = None,
     now: datetime | None = None,
 ) -> Invoice:
-    orders = list(payment.orders.order_by("pk"))
+    orders = list(payment.orders.select_related("restaurant").order_by("pk"))
     order_lines = list(OrderLine.objects.filter(order__payment=payment).order_by("order_id", "id"))
     lines = invoice_lines_compute(order_lines)
     gross = sum(line.gross_cents for line in lines)
@@ -151,12 +151,13 @@ def _document_create(
         )
     tax = sum(line.vat_cents for line in lines)
     seller = payment.restaurant
-    supply_date = supply_date_for(orders=orders, tz=seller.tzinfo)
+    supply_date = supply_date_for(orders=orders)
     _moment, issue_date, sequence, number = numbering.invoice_number_and_date_allocate(restaurant=seller, now=now)
     paid_on = timezone.localdate(payment.recorded_at, seller.tzinfo)
     order_refs = ", ".join(f"#{order.pk}" for order in orders)
     document = Invoice.objects.create(
         kind=kind,
+        company=seller.company,
         restaurant=seller,
         customer=customer,
         order=orders[0],
@@ -170,6 +171,7 @@ def _document_create(
         number=number,
         issue_date=issue_date,
         supply_date=supply_date,
+        order_paid_on=paid_on,
         due_date=None,
         currency=payment.currency,
         subtotal_cents=gross - tax,
@@ -184,7 +186,8 @@ def _document_create(
         buyer_vat_id=buyer.get("buyer_vat_id", ""),
         buyer_email=buyer.get("buyer_email", ""),
         **{name: buyer.get(name, "") for name in BUYER_FIELDS},
-        **_seller_copy(seller),
+        **_seller_copy(seller.company),
+        **_place_copy(seller),
     )
     for line in lines:
         line.invoice = document

@@ -9,8 +9,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0002_document_text_refuses_invisible_controls'),
-        ('invoices', '0002_invoice_pdf_sha256'),
-        ('orders', '0005_payment'),
+        ('invoices', '0003_company_number_ranges'),
+        ('orders', '0006_payment'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

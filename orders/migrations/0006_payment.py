@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0004_restaurant_country_choices'),
+        ('orders', '0005_company'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
