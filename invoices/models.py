@@ -8,7 +8,6 @@ document (negated lines, its own number) and, if needed, a new invoice.
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -351,15 +350,14 @@ class BusinessMealDeclaration(models.Model):
 
     It belongs to the host, not to the invoice, so it is its own record and
     the invoice never changes. Every edit adds a row; the latest one is printed.
+    Who entered it is in the audit log (no user foreign key: deleting an
+    account must not rewrite the records kept with the invoice).
     """
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="business_meals")
     host = models.CharField(_("host"), max_length=200, blank=True)
     occasion = models.CharField(_("occasion"), max_length=300, blank=True)
     participants = models.TextField(_("participants"), max_length=2000, blank=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -241,7 +241,7 @@ def business_meal_declare(
     if not (host or occasion or participants):
         raise PaymentDocumentRefused(_("Enter the host, the occasion or the participants."))
     declaration = BusinessMealDeclaration.objects.create(
-        invoice=invoice, host=host, occasion=occasion, participants=participants, entered_by=entered_by
+        invoice=invoice, host=host, occasion=occasion, participants=participants
     )
     audit_record(
         action=AuditEntry.Action.BUSINESS_MEAL_DECLARED,
