@@ -220,3 +220,13 @@ def test_concurrent_requests_for_one_payment_give_one_document(restaurant_a):
     sequences = sorted(Invoice.objects.values_list("sequence", flat=True))
     assert sequences == list(range(1, len(sequences) + 1))  # gapless
     assert Invoice.objects.filter(kind="receipt").count() <= 1
+
+
+def test_a_receipts_cancellation_prints_no_empty_buyer_block(table):
+    payment = paid(table, ((2, 1250, "7.00"),))
+    receipt = receipt_issue(payment=payment)
+    payment_invoice_issue(payment=payment, buyer=BUYER)
+    receipt.refresh_from_db()
+    text = pdf_text(receipt.cancellation)
+    assert receipt.number in text and "−€25.00" in text
+    assert "BILL TO" not in text.upper()
