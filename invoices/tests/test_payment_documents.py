@@ -130,6 +130,8 @@ def test_blank_business_meal_section_is_a_form_to_fill_by_hand(table):
     text = pdf_text(receipt)
     assert "BEWIRTUNGSBELEG" in text and "Host" in text and "Occasion" in text and "Participants" in text
     assert "Place, date, signature" in text and "Host (required)" not in text
+    # The place of the meal is the restaurant (place of supply), not the company's seat.
+    assert f"{table.restaurant.name}, {table.restaurant.street}" in text
 
 
 def test_a_declaration_never_changes_the_invoice_only_its_pdf_copy(table, django_capture_on_commit_callbacks):
