@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('customers', '0003_customer_vat_id_checked_at'),
         ('invoices', '0003_company_number_ranges'),
-        ('orders', '0006_payment'),
+        ('orders', '0008_payment'),
     ]
 
     operations = [

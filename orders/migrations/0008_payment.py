@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0005_company'),
+        ('orders', '0007_order_bill_requested_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
