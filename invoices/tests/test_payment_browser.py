@@ -40,6 +40,8 @@ def test_guest_downloads_a_receipt_without_an_account(live_server, phone_page, a
     page.get_by_label("Burrata").fill("3")
     page.get_by_label("Pilsner").fill("1")
     page.get_by_role("button", name="Send order").click()
+    # The basket's review step (JavaScript on): confirm in the summary dialog.
+    page.get_by_role("dialog").get_by_role("button", name="Send order").click()
     expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
     expect(page.get_by_test_id("receipt-link")).to_have_count(0)  # not paid yet
 
