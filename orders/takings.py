@@ -9,9 +9,14 @@
   then on only added up: a day's row per rate is the sum of its orders' rows,
   a period's the sum of its days. So the takings match the documents to the cent,
   and net + VAT == gross holds on every row.
-- **Payment method and tips** need recorded payments (the ``Payment`` of the
-  receipts work). Until that exists, they are ``None``: "not recorded",
-  never a guess.
+- **Payment method and tips** come from the ``Payment`` that settled an order
+  (``orders.services_payment.payment_record``). An order's gross counts under its
+  payment's method on the same day as above (its ``paid_at``, not the payment's
+  ``recorded_at``, which is a moment earlier and may fall before midnight), so the
+  method rows of a day add up to its gross. An order marked paid without a payment
+  (the board's "paid") counts under "not recorded", never a guessed method. A
+  payment's tip counts once, with the payment's first order (earliest ``paid_at``),
+  so a tip is never counted twice, also not across two reports.
 
 The accountant's export reuses ``takings_compute`` and its rows.
 """
@@ -25,14 +30,24 @@ from itertools import groupby
 from operator import attrgetter
 from typing import cast
 
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
+
 from common.dates import local_day_bounds
 from common.money import format_rate, minor_units_to_amount, vat_breakdown
 from common.spreadsheet import spreadsheet_text
-from orders.models import Order, OrderLine, Restaurant
+from orders.models import Order, OrderLine, Payment, Restaurant
 
 # A takings page or CSV covers at most this many days (a year and a leap day), so one
 # request never sums an unbounded history.
 TAKINGS_MAX_DAYS = 366
+
+# The bucket of orders marked paid without a recorded payment.
+NOT_RECORDED = "not_recorded"
+# Every method row, in this order, on the page and in the CSV (always all, so the CSV's columns stay fixed).
+METHODS: list[tuple[str, str]] = [*Payment.Method.choices, (NOT_RECORDED, _("Not recorded"))]
+# The CSV's column names: untranslated, like its other headers, so imports keep working.
+CSV_METHOD_HEADERS = {"cash": "Cash", "card": "Card", "other": "Other", NOT_RECORDED: "Not recorded"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,16 @@ class RateTotal:
         return self.gross_cents - self.vat_cents
 
 
+@dataclass(frozen=True)
+class MethodTotal:
+    """Gross (the orders' totals, VAT included) and tips taken with one payment method (cents)."""
+
+    method: str
+    label: str
+    gross_cents: int
+    tip_cents: int
+
+
 @dataclass
 class TakingsRow:
     """One day's takings (or a period's, in ``Takings.total``)."""
@@ -57,9 +82,9 @@ class TakingsRow:
     rates: dict[Decimal, RateTotal] = field(default_factory=dict)
     cancelled_orders: int = 0
     cancelled_gross_cents: int = 0
-    # None: no payments recorded, so method and tip are unknown.
-    by_method: dict[str, int] | None = None
-    tip_cents: int | None = None
+    # Gross and tips per payment method (``METHODS`` keys); a missing key is zero.
+    method_gross_cents: dict[str, int] = field(default_factory=dict)
+    method_tip_cents: dict[str, int] = field(default_factory=dict)
 
     @property
     def rate_rows(self) -> list[RateTotal]:
@@ -69,6 +94,23 @@ class TakingsRow:
     @property
     def gross_cents(self) -> int:
         return sum(row.gross_cents for row in self.rates.values())
+
+    @property
+    def tip_cents(self) -> int:
+        return sum(self.method_tip_cents.values())
+
+    @property
+    def method_rows(self) -> list[MethodTotal]:
+        """Every method of ``METHODS``, zeros included."""
+        return [
+            MethodTotal(
+                method=method,
+                label=label,
+                gross_cents=self.method_gross_cents.get(method, 0),
+                tip_cents=self.method_tip_cents.get(method, 0),
+            )
+            for method, label in METHODS
+        ]
 
     @property
     def vat_cents(self) -> int:
@@ -84,6 +126,10 @@ class TakingsRow:
             self.add_rate(rate, gross_cents=row.gross_cents, vat_cents=row.vat_cents)
         self.cancelled_orders += other.cancelled_orders
         self.cancelled_gross_cents += other.cancelled_gross_cents
+        for method, cents in other.method_gross_cents.items():
+            self.method_gross_cents[method] = self.method_gross_cents.get(method, 0) + cents
+        for method, cents in other.method_tip_cents.items():
+            self.method_tip_cents[method] = self.method_tip_cents.get(method, 0) + cents
 
     def add_rate(self, rate: Decimal, *, gross_cents: int, vat_cents: int) -> None:
         known = self.rates.get(rate)
@@ -99,8 +145,6 @@ class Takings:
     date_to: date
     days: list[TakingsRow]
     total: TakingsRow
-    # False until payments (method, tip) are recorded per order.
-    payments_recorded: bool = False
 
     @property
     def rates(self) -> list[Decimal]:
@@ -118,7 +162,7 @@ def takings_compute(*, restaurant: Restaurant, date_from: date, date_to: date) -
 
     Every day of the range gets a row, also a day without orders. Dates must be
     inside ``common.dates``' filter range and at most ``TAKINGS_MAX_DAYS`` apart
-    (the caller's form checks both). Two queries, whatever the number of orders.
+    (the caller's form checks both). Two queries, whatever the number of orders or payments.
     """
     if date_from > date_to or (date_to - date_from).days >= TAKINGS_MAX_DAYS:
         raise ValueError("takings_compute needs date_from <= date_to, at most TAKINGS_MAX_DAYS days")
@@ -129,6 +173,10 @@ def takings_compute(*, restaurant: Restaurant, date_from: date, date_to: date) -
         for offset in range((date_to - date_from).days + 1)
     }
 
+    # The payment's first order carries its tip (see the module docstring); same query, no extra one.
+    first_order_of_payment = (
+        Order.objects.filter(payment=OuterRef("order__payment")).order_by("paid_at", "pk").values("pk")[:1]
+    )
     paid_lines = (
         OrderLine.objects.filter(
             order__restaurant=restaurant,
@@ -136,17 +184,34 @@ def takings_compute(*, restaurant: Restaurant, date_from: date, date_to: date) -
             order__paid_at__gte=start,
             order__paid_at__lt=end,
         )
-        .only("order_id", "unit_price_cents", "quantity", "vat_rate", "order__paid_at")
-        .select_related("order")
+        .only(
+            "order_id",
+            "unit_price_cents",
+            "quantity",
+            "vat_rate",
+            "order__paid_at",
+            "order__payment__method",
+            "order__payment__tip_cents",
+        )
+        .select_related("order__payment")
+        .annotate(payment_first_order_id=Subquery(first_order_of_payment))
         .order_by("order_id", "id")
     )
     for _order_id, group in groupby(paid_lines, key=attrgetter("order_id")):
         order_lines = list(group)
-        row = days[_local_day(order_lines[0].order.paid_at, zone)]
+        first = order_lines[0]
+        order, payment = first.order, first.order.payment
+        row = days[_local_day(order.paid_at, zone)]
         row.orders += 1
         # The order's own VAT rows: rounded once per order and rate, as on its documents.
+        order_gross = 0
         for vat_row in vat_breakdown(order_lines):
             row.add_rate(vat_row.rate, gross_cents=vat_row.gross_cents, vat_cents=vat_row.vat_cents)
+            order_gross += vat_row.gross_cents
+        method = payment.method if payment is not None else NOT_RECORDED
+        row.method_gross_cents[method] = row.method_gross_cents.get(method, 0) + order_gross
+        if payment is not None and first.payment_first_order_id == order.pk:
+            row.method_tip_cents[method] = row.method_tip_cents.get(method, 0) + payment.tip_cents
 
     cancelled = Order.objects.filter(
         restaurant=restaurant, status=Order.Status.CANCELLED, cancelled_at__gte=start, cancelled_at__lt=end
@@ -185,7 +250,8 @@ def takings_csv(takings: Takings) -> str:
         rate_columns += [f"Net {label}", f"VAT {label}", f"Gross {label}"]
     writer.writerow(
         ["Restaurant", "Date", "Currency", "Paid orders", *rate_columns, "Net", "VAT", "Gross"]
-        + ["Payment methods", "Tips", "Cancelled orders", "Cancelled gross"]
+        + [CSV_METHOD_HEADERS[method] for method, _label in METHODS]
+        + ["Tips", "Cancelled orders", "Cancelled gross"]
     )
 
     def money(cents: int) -> Decimal:
@@ -200,6 +266,7 @@ def takings_csv(takings: Takings) -> str:
         writer.writerow(
             [name, row.day.isoformat() if row.day else "Total", currency, row.orders, *amounts]
             + [money(row.net_cents), money(row.vat_cents), money(row.gross_cents)]
-            + ["not recorded", "not recorded", row.cancelled_orders, money(row.cancelled_gross_cents)]
+            + [money(method_row.gross_cents) for method_row in row.method_rows]
+            + [money(row.tip_cents), row.cancelled_orders, money(row.cancelled_gross_cents)]
         )
     return out.getvalue()

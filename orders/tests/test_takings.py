@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 
 from customers.tests.helpers import staff_force_login
-from orders.models import Order
+from orders.models import Order, Payment
 from orders.services import order_set_status
+from orders.services_payment import payment_record
 from orders.takings import takings_compute
 from orders.tests.factories import order_with_lines
 
@@ -58,6 +59,10 @@ def day(restaurant_a, restaurant_b):
     return restaurant_a
 
 
+def methods(row):
+    return {m.method: (m.gross_cents, m.tip_cents) for m in row.method_rows}
+
+
 def rates(row):
     return {f"{r.rate.normalize():f}": (r.net_cents, r.vat_cents, r.gross_cents) for r in row.rate_rows}
 
@@ -78,8 +83,9 @@ def test_a_day_is_the_restaurants_local_day_and_vat_is_rounded_per_order(day):
     assert rates(total) == {"7": (2336, 164, 2500), "19": (1250, 236, 1486)}
     assert (total.net_cents, total.vat_cents, total.gross_cents) == (3586, 400, 3986)
     assert takings.rates == [Decimal("19"), Decimal("7")]
-    # Method and tip are unknown until payments are recorded: never a made-up figure.
-    assert not takings.payments_recorded and total.by_method is None and total.tip_cents is None
+    # Marked paid without a recorded payment: no method, no tip, never a made-up figure.
+    assert methods(total) == {"cash": (0, 0), "card": (0, 0), "other": (0, 0), "not_recorded": (3986, 0)}
+    assert total.tip_cents == 0
 
 
 def test_the_minute_after_midnight_is_the_next_day_alone(day):
@@ -123,7 +129,7 @@ def test_staff_read_the_days_takings(client, staff_a, day):
     assert response.status_code == 200
     assert "Friday, 14 March 2025" in html
     assert "€29.96" in html and "€23.36" in html and "€1.64" in html and "€4.18" in html and "€0.78" in html
-    assert "not recorded" in html
+    assert "Not recorded" in html
     assert "1 (€7.00)" in html  # cancelled
 
 
@@ -177,11 +183,11 @@ def test_csv_has_a_row_per_day_and_the_total(client, staff_a, day):
     assert header == [
         "Restaurant", "Date", "Currency", "Paid orders",
         "Net 19 %", "VAT 19 %", "Gross 19 %", "Net 7 %", "VAT 7 %", "Gross 7 %",
-        "Net", "VAT", "Gross", "Payment methods", "Tips", "Cancelled orders", "Cancelled gross",
+        "Net", "VAT", "Gross", "Cash", "Card", "Other", "Not recorded", "Tips", "Cancelled orders", "Cancelled gross",
     ]  # fmt: skip
     assert friday == [
         "Osteria; Blu", "2025-03-14", "EUR", "3", "4.18", "0.78", "4.96", "23.36", "1.64", "25.00",
-        "27.54", "2.42", "29.96", "not recorded", "not recorded", "1", "7.00",
+        "27.54", "2.42", "29.96", "0.00", "0.00", "0.00", "29.96", "0.00", "1", "7.00",
     ]  # fmt: skip
     assert saturday[1:13] == ["2025-03-15", "EUR", "1", "8.32", "1.58", "9.90", "0.00", "0.00", "0.00"] + [
         "8.32",
@@ -203,3 +209,85 @@ def test_csv_cells_never_start_a_formula(client, staff_a, day):
     staff_force_login(client, staff_a)
     rows = read_csv(client.get(url(day, csv=True, date_from="2025-03-14")))
     assert rows[1][0] == '\'=HYPERLINK("http://evil.example")'
+
+
+# --- Payment methods and tips ------------------------------------------------------------------
+
+
+def pay(orders, method, tip, paid_at, recorded_at=None):
+    payment = payment_record(order_ids=[o.pk for o in orders], method=method, tip_cents=tip)
+    Order.objects.filter(payment=payment).update(paid_at=paid_at)
+    Payment.objects.filter(pk=payment.pk).update(recorded_at=recorded_at or paid_at)
+    return payment
+
+
+@pytest.fixture
+def paid_day(restaurant_a):
+    """Friday 14 and Saturday 15 March 2025 in Berlin, by hand:
+
+      card, tip 1.50, one payment for two orders of one table (20.00 + 5.00), Fri 20:00
+      cash, no tip, 12.00, Fri 21:00
+      marked paid on the board, no payment: 8.00, Fri 22:00
+      card, tip 0.40, 9.90: recorded Fri 23:59:59, its order paid Sat 00:00:01
+    Friday:   gross 45.00 = card 25.00 + cash 12.00 + not recorded 8.00; tips 1.50 (card)
+    Saturday: gross 9.90 = card 9.90; tips 0.40 (card), on the day its order was paid
+    Total:    gross 54.90 = card 34.90 + cash 12.00 + not recorded 8.00; tips 1.90
+    """
+    restaurant_a.timezone = "Europe/Berlin"
+    restaurant_a.save()
+    first = order_with_lines(restaurant=restaurant_a, lines=((1, 2000, "19.00"),))
+    second = order_with_lines(restaurant=restaurant_a, table=first.table, lines=((1, 500, "7.00"),))
+    pay([first, second], "card", 150, berlin(2025, 3, 14, 20, 0))
+    pay([order_with_lines(restaurant=restaurant_a, lines=((1, 1200, "7.00"),))], "cash", 0, berlin(2025, 3, 14, 21))
+    paid(restaurant_a, berlin(2025, 3, 14, 22, 0), ((1, 800, "19.00"),))
+    pay(
+        [order_with_lines(restaurant=restaurant_a, lines=((1, 990, "19.00"),))],
+        "card",
+        40,
+        berlin(2025, 3, 15, 0, 0, 1),
+        recorded_at=berlin(2025, 3, 14, 23, 59, 59),
+    )
+    return restaurant_a
+
+
+def test_gross_per_method_adds_up_to_the_gross_and_tips_count_once(paid_day):
+    friday, saturday = takings_compute(restaurant=paid_day, date_from=D14, date_to=D15).days
+    assert (friday.orders, friday.gross_cents, friday.tip_cents) == (4, 4500, 150)
+    assert methods(friday) == {"cash": (1200, 0), "card": (2500, 150), "other": (0, 0), "not_recorded": (800, 0)}
+    assert (saturday.orders, saturday.gross_cents, saturday.tip_cents) == (1, 990, 40)
+    assert methods(saturday) == {"cash": (0, 0), "card": (990, 40), "other": (0, 0), "not_recorded": (0, 0)}
+    total = takings_compute(restaurant=paid_day, date_from=D14, date_to=D15).total
+    assert (total.gross_cents, total.tip_cents) == (5490, 190)
+    assert methods(total) == {"cash": (1200, 0), "card": (3490, 190), "other": (0, 0), "not_recorded": (800, 0)}
+    for row in (friday, saturday, total):
+        assert sum(m.gross_cents for m in row.method_rows) == row.gross_cents
+
+
+def test_a_payment_split_over_two_reports_counts_its_tip_once(paid_day):
+    # The two-order payment's orders fall on either side of midnight (a payment recorded at 23:59:59.999).
+    card = Payment.objects.get(tip_cents=150)
+    first, second = card.orders.order_by("pk")
+    Order.objects.filter(pk=second.pk).update(paid_at=berlin(2025, 3, 15, 0, 0, 0))
+    (friday,) = takings_compute(restaurant=paid_day, date_from=D14, date_to=D14).days
+    (saturday,) = takings_compute(restaurant=paid_day, date_from=D15, date_to=D15).days
+    assert methods(friday)["card"] == (2000, 150) and methods(saturday)["card"] == (500 + 990, 40)
+
+
+def test_the_query_count_does_not_grow_with_payments(paid_day, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        takings = takings_compute(restaurant=paid_day, date_from=D14, date_to=D15)
+    assert takings.total.tip_cents == 190
+
+
+def test_page_and_csv_show_methods_and_tips(client, staff_a, paid_day):
+    staff_force_login(client, staff_a)
+    html = client.get(url(paid_day, date_from="2025-03-14")).content.decode()
+    assert "€45.00" in html and "€25.00" in html and "€12.00" in html and "€8.00" in html and "€1.50" in html
+    header, friday, saturday, total = read_csv(
+        client.get(url(paid_day, csv=True, date_from="2025-03-14", date_to="2025-03-15"))
+    )
+    start = header.index("Gross")
+    assert header[start : start + 6] == ["Gross", "Cash", "Card", "Other", "Not recorded", "Tips"]
+    assert friday[start : start + 6] == ["45.00", "12.00", "25.00", "0.00", "8.00", "1.50"]
+    assert saturday[start : start + 6] == ["9.90", "0.00", "9.90", "0.00", "0.00", "0.40"]
+    assert total[start : start + 6] == ["54.90", "12.00", "34.90", "0.00", "8.00", "1.90"]
