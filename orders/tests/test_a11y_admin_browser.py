@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from customers.tests.factories import DEFAULT_PASSWORD
 from orders.models import Order
 from orders.services import order_set_status
+from orders.services_payment import payment_record
 from orders.tests.factories import MenuItemFactory, order_with_lines
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,7 +31,11 @@ def floor(restaurant_a):
     MenuItemFactory(restaurant=restaurant_a, name="Espresso", price_cents=280, is_available=False)
     orders = []
     for hour, lines in ((12, ((2, 1450, "7.00"),)), (19, ((1, 280, "19.00"), (1, 1450, "7.00")))):
-        order = order_set_status(order=order_with_lines(restaurant=restaurant_a, lines=lines), status=Order.Status.PAID)
+        order = order_with_lines(restaurant=restaurant_a, lines=lines)
+        if hour == 12:  # marked paid on the board, no payment recorded
+            order_set_status(order=order, status=Order.Status.PAID)
+        else:  # paid by card with a tip of 2.00
+            payment_record(order_ids=[order.pk], method="card", tip_cents=200)
         Order.objects.filter(pk=order.pk).update(paid_at=datetime(2025, 3, 14, hour, tzinfo=BERLIN))
         orders.append(order)
     order_with_lines(restaurant=restaurant_a, note="No onions, please")
@@ -111,6 +116,10 @@ def test_takings_page_on_a_laptop_and_a_phone(
     expect(summary.locator("dd").nth(1)).to_have_text("€46.30")
     expect(page.get_by_test_id("takings-rates")).to_contain_text("€2.85")
     expect(page.get_by_test_id("takings-rates")).to_contain_text("€0.45")
+    expect(summary.locator("dd").nth(2)).to_have_text("€2.00")  # tips
+    methods = page.get_by_test_id("takings-methods")
+    expect(methods.get_by_role("row", name="Card")).to_have_text("Card€17.30€2.00")
+    expect(methods.get_by_role("row", name="Not recorded")).to_have_text("Not recorded€29.00€0.00")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= viewport["width"], f"takings page is {width}px wide"
     SHOTS.mkdir(exist_ok=True)
