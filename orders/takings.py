@@ -31,6 +31,7 @@ from operator import attrgetter
 from typing import cast
 
 from django.db.models import OuterRef, Subquery
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import local_day_bounds
@@ -45,7 +46,7 @@ TAKINGS_MAX_DAYS = 366
 # The bucket of orders marked paid without a recorded payment.
 NOT_RECORDED = "not_recorded"
 # Every method row, in this order, on the page and in the CSV (always all, so the CSV's columns stay fixed).
-METHODS: list[tuple[str, str]] = [*Payment.Method.choices, (NOT_RECORDED, _("Not recorded"))]
+METHODS: list[tuple[str, str | Promise]] = [*Payment.Method.choices, (NOT_RECORDED, _("Not recorded"))]
 # The CSV's column names: untranslated, like its other headers, so imports keep working.
 CSV_METHOD_HEADERS = {"cash": "Cash", "card": "Card", "other": "Other", NOT_RECORDED: "Not recorded"}
 
@@ -105,7 +106,7 @@ class TakingsRow:
         return [
             MethodTotal(
                 method=method,
-                label=label,
+                label=str(label),  # translated now, in the request's language
                 gross_cents=self.method_gross_cents.get(method, 0),
                 tip_cents=self.method_tip_cents.get(method, 0),
             )
