@@ -168,17 +168,24 @@ def load_board(*, rng, now, customer, open_orders: int) -> int:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from customers.models import User
-    from orders.models import MenuCategory, MenuItem, Order, OrderLine, Restaurant, Table
+    from orders.models import Company, MenuCategory, MenuItem, Order, OrderLine, Restaurant, Table
     from orders.permissions import STAFF_GROUP_NAME, ensure_staff_group
 
-    restaurant = Restaurant.objects.create(
-        name="Bistro Board",
+    company = Company.objects.create(
         legal_name="Bistro Board GmbH",
         street="Torstraße 1",
         postal_code="10119",
         city="Berlin",
         country="DE",
-        vat_id="DE111222333",
+        tax_number="37/123/45678",
+    )
+    restaurant = Restaurant.objects.create(
+        company=company,
+        name="Bistro Board",
+        street="Torstraße 1",
+        postal_code="10119",
+        city="Berlin",
+        country="DE",
         email="pass@bistro.example",
         currency="EUR",
         timezone="Europe/Berlin",
