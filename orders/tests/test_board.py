@@ -12,8 +12,6 @@ from django.urls import reverse
 from customers.tests.factories import CustomerFactory, StaffFactory
 from customers.tests.helpers import staff_force_login
 from orders.models import Order
-
-
 from orders.tests.factories import MenuItemFactory, OrderLineFactory, TableFactory, order_with_lines
 
 # CSRF tokens are random letters and digits: "A7" or "B9" turns up in one now and then.
