@@ -41,6 +41,96 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+_commit_emulation = {"capturing": 0, "start": None}
+
+
+def _request_started(**kwargs):
+    _commit_emulation["start"] = len(connection.run_on_commit)
+
+
+def _request_finished(**kwargs):
+    """A request's after-commit hooks run when it ends, as they would in production.
+
+    A non-transactional db test is one transaction that is never committed,
+    so the hooks a view registered (mails and document tasks, which run
+    eagerly without REDIS_URL) would never run. Only while nothing but the
+    test's own transaction is open, and not while a test captures the hooks
+    itself with ``django_capture_on_commit_callbacks``.
+    """
+    start, _commit_emulation["start"] = _commit_emulation["start"], None
+    if start is None or _commit_emulation["capturing"] or not connection.in_atomic_block:
+        return
+    if not all(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks):
+        return
+    _run_hooks(start)
+
+
+def _run_hooks(start: int) -> None:
+    hooks = connection.run_on_commit[start:]
+    del connection.run_on_commit[start:]
+    for _savepoints, hook, robust in hooks:
+        if robust:
+            try:
+                hook()
+            except Exception:  # noqa: BLE001 - as Django's robust hooks: logged, never raised
+                import logging
+
+                logging.getLogger(__name__).exception("after-commit hook failed")
+        else:
+            hook()
+
+
+@pytest.fixture(autouse=True)
+def _run_commit_hooks_after_each_request(monkeypatch):
+    from django.core.signals import request_finished, request_started
+
+    original = connection.on_commit
+
+    def on_commit(func, robust=False):
+        # Outside any block of the code's own, production runs in autocommit:
+        # the hook runs at once (a management command, a view without atomic).
+        only_the_tests = all(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+        if connection.in_atomic_block and only_the_tests and not _commit_emulation["capturing"]:
+            connection.run_on_commit.append((set(), func, robust))
+            _run_hooks(len(connection.run_on_commit) - 1)
+            return
+        original(func, robust)
+
+    monkeypatch.setattr(connection, "on_commit", on_commit)
+    request_started.connect(_request_started)
+    request_finished.connect(_request_finished)
+    yield
+    request_started.disconnect(_request_started)
+    request_finished.disconnect(_request_finished)
+
+
+@pytest.fixture
+def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks):
+    """pytest-django's fixture; while it captures, requests leave the hooks to it."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def capture(**kwargs):
+        _commit_emulation["capturing"] += 1
+        try:
+            with django_capture_on_commit_callbacks(**kwargs) as callbacks:
+                yield callbacks
+        finally:
+            _commit_emulation["capturing"] -= 1
+
+    return capture
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_in_tests(settings):
+    """Tests run tasks in-process unless they start a real worker (``celery_worker`` fixture)."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
 def pytest_collection_modifyitems(config, items):
     if connection.vendor != "postgresql" if settings.configured else True:
         skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://... (as .ci/run does)")

@@ -162,6 +162,36 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Background work (Celery) ------------------------------------------------
+# Redis is the broker; without REDIS_URL tasks run eagerly in the process that
+# enqueues them (after commit), so the demo needs no worker. Results are never
+# read. Late acks + reject on a lost worker + a short visibility timeout: a task
+# whose worker died is delivered again within minutes (Celery's default is an
+# hour), and the beat sweep re-enqueues anything still unfinished after that.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300),
+    # Several deployments (or test runs) may share one Redis database.
+    "global_keyprefix": env_str("CELERY_KEY_PREFIX", ""),
+}
+TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 8)
+TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", 30)
+# Work untouched for this long is re-enqueued by the sweep (a lost task).
+TASK_SWEEP_AFTER_SECONDS = env_int("TASK_SWEEP_AFTER_SECONDS", 600)
+CELERY_BEAT_SCHEDULE = {
+    "mails-sweep": {"task": "common.tasks.mails_sweep", "schedule": env_int("TASK_SWEEP_EVERY_SECONDS", 60)},
+    "invoices-sweep": {"task": "invoices.tasks.invoices_sweep", "schedule": env_int("TASK_SWEEP_EVERY_SECONDS", 60)},
+    "sessions-clear": {"task": "common.tasks.sessions_clear", "schedule": 24 * 60 * 60},
+}
+
+
 # --- Users and passwords ---------------------------------------------------
 AUTH_USER_MODEL = "customers.User"
 PASSWORD_HASHERS = [

@@ -7,6 +7,7 @@ from allauth.core.internal import ratelimit as allauth_ratelimit
 from allauth.core.internal.ratelimit import RateLimitUsage
 from django.conf import settings
 
+from common.mail import mail_queue, mail_queued_ok
 from common.ratelimits import client_ip_key
 
 logger = logging.getLogger(__name__)
@@ -39,17 +40,20 @@ class AccountAdapter(DefaultAccountAdapter):
         """
         request = allauth_context.request
         ctx = {"email": email, "site_url": settings.SITE_URL, **context}
-        try:
-            message = self.render_mail(template_prefix, email, {"request": request, **ctx})
-            message.send()
-        except Exception:
-            logger.exception("Could not send %s mail to %s", template_prefix.rsplit("/", 1)[-1], email)
-            if template_prefix.startswith("account/email/email_confirmation") and request is not None:
-                # The cooldown was spent on a mail that never left: let the
-                # customer ask for a new one right away.
-                allauth_ratelimit.clear(request, app="allauth.account", action="confirm_email", key=email.lower())
-            return False
-        return True
+        message = self.render_mail(template_prefix, email, {"request": request, **ctx})
+        html = next((body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
+        # Queued with the rendered text: the key and link stay in the outbox row,
+        # only its id goes through the broker and into Celery's logs.
+        mail = mail_queue(
+            kind=template_prefix.rsplit("/", 1)[-1], to=email, subject=message.subject, text=message.body, html=html
+        )
+        if mail_queued_ok(mail=mail):
+            return True
+        if template_prefix.startswith("account/email/email_confirmation") and request is not None:
+            # The cooldown was spent on a mail that never left: let the
+            # customer ask for a new one right away.
+            allauth_ratelimit.clear(request, app="allauth.account", action="confirm_email", key=email.lower())
+        return False
 
     def login(self, request, user) -> None:
         super().login(request, user)

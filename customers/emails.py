@@ -8,8 +8,9 @@ HTML bodies extend ``emails/base.html`` and the text bodies ``emails/base.txt``.
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+
+from common.mail import mail_queue, mail_queued_ok
 
 logger = logging.getLogger(__name__)
 
@@ -27,26 +28,15 @@ def email_send(
     name: str,
     to: str,
     context: dict,
-    fail_silently: bool = True,
-    attachments: list[tuple[str, bytes, str]] | None = None,
+    key: str | None = None,
+    attachment: tuple[str, bytes, str] | None = None,
 ) -> bool:
-    """Render and send one mail; returns whether the SMTP server accepted it.
+    """Render one mail and queue it in the outbox; a task sends it after commit.
 
-    With ``fail_silently`` (the default) a broken mail server is logged and
-    reported as False instead of raised, so the action that triggered the
-    mail (a registration, an invoice) is never lost because of it. The
-    recipient is logged; the body never is (it may hold links with tokens).
+    Returns False only when it is already known to have failed (eager mode,
+    outside a transaction, mail server down); with a worker it is True once
+    queued. The action that triggered the mail is never lost because of it.
     """
     subject, text, html = email_render(name=name, context=context)
-    message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
-    message.attach_alternative(html, "text/html")
-    for filename, content, mimetype in attachments or []:
-        message.attach(filename, content, mimetype)
-    try:
-        message.send()
-    except Exception:
-        if not fail_silently:
-            raise
-        logger.exception("Could not send %r mail to %s", name, to)
-        return False
-    return True
+    mail = mail_queue(kind=name, to=to, subject=subject, text=text, html=html, key=key, attachment=attachment)
+    return mail_queued_ok(mail=mail)

@@ -1,8 +1,9 @@
-"""Delivering issued documents: the "ready" mail with a link, after commit and again from cron.
+"""Delivering issued documents: PDF and the "ready" mail in a Celery task enqueued after commit.
 
-Delivery never blocks or loses the invoice: it runs after the issuing
-transaction committed, each step fails on its own, and
-``invoices_send_pending`` retries what failed.
+Delivery never blocks or loses the invoice: the request only enqueues
+``invoices.tasks.invoice_prepare``; each step fails on its own and is retried
+with backoff, the beat sweep re-enqueues what is still unfinished, and
+``invoices_send_pending`` does the same by hand.
 """
 
 import logging
@@ -14,7 +15,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from customers.emails import email_send
+from common.mail import mail_deliver
+from common.models import OutboundMail
+from customers.emails import email_render
 from invoices.models import Invoice
 from invoices.services.pdf_storage import invoice_pdf_bytes, invoice_pdf_store
 from invoices.services.status import InvoiceStatusRefused, invoice_set_status
@@ -23,37 +26,62 @@ logger = logging.getLogger(__name__)
 
 
 def invoice_email_send(*, invoice: Invoice) -> bool:
-    """Mail the customer that the document is ready (a link, no attachment); True if accepted.
+    """Mail the customer that the document is ready (a link, no attachment); True once it went out.
 
     A document without a customer account goes, with the PDF attached, to the
-    address staff typed in for the buyer (``buyer_email``), if any.
+    address staff typed in for the buyer (``buyer_email``), if any. The mail
+    is one outbox row per invoice (its key), so running this twice sends one
+    mail; when it went out the invoice is marked sent.
     """
     if invoice.customer is None:
-        return _buyer_email_send(invoice=invoice)
+        if not invoice.buyer_email:
+            return False
+        return _invoice_mail_send(
+            invoice=invoice,
+            key=f"invoice_for_buyer:{invoice.pk}",
+            name="invoice_for_buyer",
+            to=invoice.buyer_email,
+            context={"invoice": invoice},
+            attachment=(invoice.pdf_filename, invoice_pdf_bytes(invoice=invoice), "application/pdf"),
+        )
     url = settings.SITE_URL + reverse("invoices:detail", args=[invoice.pk])
-    sent = email_send(name="invoice_ready", to=invoice.customer.user.email, context={"invoice": invoice, "url": url})
+    return _invoice_mail_send(
+        invoice=invoice,
+        key=invoice_mail_key(invoice_id=invoice.pk),
+        name="invoice_ready",
+        to=invoice.customer.user.email,
+        context={"invoice": invoice, "url": url},
+    )
+
+
+def _invoice_mail_send(
+    *,
+    invoice: Invoice,
+    key: str,
+    name: str,
+    to: str,
+    context: dict,
+    attachment: tuple[str, bytes, str] | None = None,
+) -> bool:
+    # Sent here, in the caller (a request or the invoice task), not by a second task: the invoice's status follows.
+    subject, text, html = email_render(name=name, context=context)
+    fields = {"kind": name, "to": to, "subject": subject, "text": text, "html": html}
+    if attachment is not None:
+        fields.update(attachment_name=attachment[0], attachment=attachment[1], attachment_mimetype=attachment[2])
+    mail, _ = OutboundMail.objects.get_or_create(key=key, defaults=fields)
+    if mail.status == OutboundMail.Status.FAILED:
+        # Given up by the task: an explicit delivery (invoices_send_pending) tries again.
+        OutboundMail.objects.filter(pk=mail.pk, status=OutboundMail.Status.FAILED).update(
+            status=OutboundMail.Status.PENDING, attempts=0
+        )
+    mail_deliver(mail_id=mail.pk)
+    mail.refresh_from_db(fields=["status"])
+    sent = mail.status == OutboundMail.Status.SENT
     if sent:
         try:
             invoice_set_status(invoice=invoice, status=Invoice.Status.SENT)
         except InvoiceStatusRefused:
             pass  # paid or cancelled meanwhile; the mail went out, the newer state stays
-    return sent
-
-
-def _buyer_email_send(*, invoice: Invoice) -> bool:
-    if not invoice.buyer_email:
-        return False
-    sent = email_send(
-        name="invoice_for_buyer",
-        to=invoice.buyer_email,
-        context={"invoice": invoice},
-        attachments=[(invoice.pdf_filename, invoice_pdf_bytes(invoice=invoice), "application/pdf")],
-    )
-    if sent:
-        try:
-            invoice_set_status(invoice=invoice, status=Invoice.Status.SENT)
-        except InvoiceStatusRefused:
-            pass
     return sent
 
 
@@ -97,31 +125,39 @@ def invoice_deliver(*, invoice: Invoice) -> bool | None:
         return invoice_email_send(invoice=claimed)
 
 
+def invoice_mail_key(*, invoice_id: int) -> str:
+    return f"invoice_ready:{invoice_id}"
+
+
 def invoice_deliver_after_commit(*, invoice_id: int) -> None:
-    """Render, store and mail the document once the current transaction commits (``invoice_after_issue``)."""
+    """Enqueue rendering, storing and mailing (``invoices.tasks.invoice_prepare``) once the transaction commits."""
+    from invoices.tasks import invoice_prepare
 
-    def render_and_mail() -> None:
-        invoice_after_issue(invoice_id=invoice_id)
-
-    # robust: an unexpected error is logged and never reaches the customer's response.
-    transaction.on_commit(render_and_mail, robust=True)
+    # robust: a broker that is down never reaches the customer's response; the sweep re-enqueues.
+    transaction.on_commit(lambda: invoice_prepare.delay(invoice_id), robust=True)
 
 
-def invoice_after_issue(*, invoice_id: int) -> None:
-    """Runs after the issuing transaction committed: render, store, mail.
+def invoice_after_issue(*, invoice_id: int) -> bool:
+    """The task's body: store the PDF if missing, then send the mail if not sent; True when both are done.
 
-    Each step fails on its own: a broken renderer leaves the invoice without a
-    file (the download renders it again), a broken mail server leaves it
-    unsent (staff can see that in the admin); the invoice itself is safe.
+    Each step fails on its own: a broken renderer or storage leaves the
+    invoice without a file (the download renders it on demand), a broken
+    mail server leaves it unsent (staff see it in the admin); the invoice
+    itself is safe and the task retries what is missing.
     """
     invoice = Invoice.objects.select_related("customer__user").get(pk=invoice_id)
-    try:
-        invoice_pdf_store(invoice=invoice)
-    except Exception as exc:
-        logger.exception("Invoice %s: PDF rendering failed; the download will retry", invoice.number)
-        invoice.pdf_error = f"{type(exc).__name__}: {exc}"[:255]
-        invoice.save(update_fields=["pdf_error"])
-    try:
-        invoice_email_send(invoice=invoice)
-    except Exception:
-        logger.exception("Invoice %s: could not prepare the mail; the invoice stays unsent", invoice.number)
+    stored = bool(invoice.pdf_path)
+    if not stored:
+        try:
+            invoice_pdf_store(invoice=invoice)
+            stored = True
+        except Exception as exc:
+            logger.exception("Invoice %s: PDF rendering failed; the download will retry", invoice.number)
+            Invoice.objects.filter(pk=invoice.pk).update(pdf_error=f"{type(exc).__name__}: {exc}"[:255])
+    mailed = invoice.customer is None or invoice.status != Invoice.Status.ISSUED
+    if not mailed:
+        try:
+            mailed = invoice_deliver(invoice=invoice) is not False
+        except Exception:
+            logger.exception("Invoice %s: could not prepare the mail; the invoice stays unsent", invoice.number)
+    return stored and mailed
