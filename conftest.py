@@ -14,6 +14,9 @@ from django.db import connection
 # refuses ORM calls from "async" context unless told this is fine.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# The real Celery worker for the tests about tasks (fixture ``celery_workers``).
+pytest_plugins = ["common.tests.worker"]
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

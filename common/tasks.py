@@ -1,6 +1,7 @@
 """Celery tasks of the bottom layer: sending queued mails, the sweep, session clean-up."""
 
 from datetime import timedelta
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -15,7 +16,7 @@ def retry_countdown(retries: int) -> int:
 
 
 @shared_task(bind=True, max_retries=None)
-def mail_send(self, mail_id: int) -> None:
+def mail_send(self: Any, mail_id: int) -> None:
     """Send one outbox row (only its id travels through the broker and the logs)."""
     if mail_deliver(mail_id=mail_id) is not False:
         return

@@ -9,7 +9,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from common.models import OutboundMail
-from common.tests.worker import celery_workers, needs_worker, wait_until  # noqa: F401 - fixture
+from common.tests.worker import needs_worker, wait_until
 from conftest import free_port
 from customers.tests.helpers import link_from_mail
 
