@@ -16,6 +16,7 @@ import os
 import platform
 import random
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -536,6 +537,70 @@ def evaluate(rows: list[Row]) -> list[str]:
     return lines
 
 
+def measure_worker_issue(args, env: dict, fixture: dict, count: int = 30) -> dict:
+    """'Issue invoice' with the Celery worker: the request only enqueues; the PDF is stored by the worker.
+
+    Same data, same run: a second gunicorn with tasks sent to Redis and one
+    worker. Reported: the request's median time and the median time from the
+    request's start until the PDF is stored.
+    """
+    from django.db import connections
+
+    from invoices.models import Invoice
+
+    worker_env = {**env, "CELERY_TASK_ALWAYS_EAGER": "0"}
+    used = set(Invoice.objects.values_list("order_id", flat=True))
+    order_ids = [pk for pk in fixture["invoiceable_order_ids"] if pk not in used][:count]
+    if not order_ids:
+        return {}
+    app = server.Gunicorn(worker_env, workers=args.workers, threads=args.threads)
+    worker = server.CeleryWorker(worker_env)
+    request_ms, stored_ms = [], []
+    try:
+        app.start()
+        worker.start()
+        customer = session_login(app.base_url, fixture)
+        csrf = customer.cookies.get("csrftoken", "")
+        log(f"measuring issue invoice with the worker ({len(order_ids)} invoices) ...")
+        for pk in order_ids:
+            started = time.perf_counter()
+            response = customer.post(f"/customer/orders/{pk}/invoice", {"csrfmiddlewaretoken": csrf})
+            request_ms.append((time.perf_counter() - started) * 1000)
+            if response.status not in (200, 302, 303):
+                raise RuntimeError(f"issue with the worker answered {response.status}")
+            deadline = time.monotonic() + 60
+            while not Invoice.objects.filter(order_id=pk).exclude(pdf_path="").exists():
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the worker did not store the PDF of order {pk} within 60 s")
+                time.sleep(0.005)
+            stored_ms.append((time.perf_counter() - started) * 1000)
+    finally:
+        worker.stop()
+        app.stop()
+        connections.close_all()
+    result = {
+        "request_ms": statistics.median(request_ms),
+        "stored_ms": statistics.median(stored_ms),
+        "n": len(order_ids),
+    }
+    log(f"  request median {result['request_ms']:.1f} ms, PDF stored after {result['stored_ms']:.1f} ms (median)")
+    return result
+
+
+def evaluate_worker_issue(rows: list[Row], worker_issue: dict) -> list[str]:
+    render = next((row for row in rows if row.kind == "render"), None)
+    if not worker_issue or render is None:
+        return ["- Issue invoice with the worker: not measured"]
+    in_request = render.result["real"]["median_ms"]
+    factor = worker_issue["request_ms"] / in_request
+    return [
+        f"- Issue invoice with the worker ({worker_issue['n']} invoices, one at a time): request median "
+        f"{worker_issue['request_ms']:.1f} ms = {factor:.2f}× the in-request median {in_request:.1f} ms "
+        f"(target ≤ 0.2×): **{'met' if factor <= 0.2 else 'MISSED'}**; PDF stored after "
+        f"{worker_issue['stored_ms']:.1f} ms (median, from the request's start)"
+    ]
+
+
 def table(rows: list[Row]) -> str:
     header = (
         "| Endpoint | Queries | req/s | median ms | p95 ms | Baseline | baseline req/s | baseline median ms "
@@ -594,6 +659,9 @@ def main(argv=None) -> None:
             "ORDER_RATE_PER_TABLE": UNLIMITED,
             # Steady state: no worker recycling in the middle of a slice.
             "GUNICORN_MAX_REQUESTS": "0",
+            # The rows as before: PDF and mail made in the request (tasks eager, after commit).
+            "CELERY_TASK_ALWAYS_EAGER": "1",
+            "CELERY_KEY_PREFIX": f"bench-{os.getpid()}:",
         },
     )
     log(f"database {urllib.parse.urlsplit(args.database_url).path.lstrip('/')}, redis {args.redis_url}")
@@ -622,6 +690,7 @@ def main(argv=None) -> None:
                 f"  {real['throughput']:.1f} req/s, median {fmt(real['median_ms'])} ms vs baseline "
                 f"{base['throughput']:.1f} req/s, median {fmt(base['median_ms'])} ms"
             )
+        worker_issue = measure_worker_issue(args, env, fixture)
     finally:
         app.stop()
         if not args.keep_db:
@@ -653,6 +722,7 @@ def main(argv=None) -> None:
             "Targets:",
             "",
             *evaluate(rows),
+            *evaluate_worker_issue(rows, worker_issue),
             "",
             f"Total run time {time.perf_counter() - started:.0f} s.",
             "",

@@ -178,3 +178,65 @@ class Gunicorn:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class CeleryWorker:
+    """``celery -A config worker`` as a subprocess (its own process group), for the task rows and scale-out."""
+
+    def __init__(self, env: dict, *, concurrency: int = 1, log_path=None):
+        self.env = {**env, "CELERY_TASK_ALWAYS_EAGER": "0"}
+        self.concurrency = concurrency
+        self.log_path = log_path
+        self.process = None
+
+    def start(self, timeout: float = 60) -> "CeleryWorker":
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel=WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--concurrency",
+                str(self.concurrency),
+                "-n",
+                f"bench{os.getpid()}@%h",
+            ],
+            env=self.env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+        # Ready when it answers a ping over the broker.
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"celery worker exited with {self.process.returncode}")
+            ping = subprocess.run(
+                [PYTHON, "-m", "celery", "-A", "config", "inspect", "ping", "--timeout", "1"],
+                env=self.env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if "pong" in ping.stdout:
+                return self
+            time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"celery worker did not answer within {timeout} s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
