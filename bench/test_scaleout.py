@@ -1,4 +1,4 @@
-"""Scale-out proof: two gunicorn servers share one PostgreSQL database and one Redis.
+"""Scale-out proof: two gunicorn servers and one Celery worker share one PostgreSQL database and one Redis.
 
 The servers are real subprocesses (``config/gunicorn.conf.py``, DEBUG=0,
 production settings) on two loopback ports, like two app servers behind a load
@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 import threading
+import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ PUBLIC_HOST = "127.0.0.1"
 class Cluster:
     a: server.Gunicorn
     b: server.Gunicorn
+    worker: server.CeleryWorker
     fixture: dict
     database_url: str
 
@@ -66,7 +68,8 @@ def cluster(tmp_path_factory):
         redis_url=os.environ["REDIS_URL"],
         media_root=str(workdir / "media"),
         cache_prefix=f"scaleout-{secrets.token_hex(4)}",
-        extra={"INVOICE_ISSUE_RATE": "1000/m"},  # one customer issues all the invoices here
+        # One customer issues all the invoices here; the worker's queue is this test's own.
+        extra={"INVOICE_ISSUE_RATE": "1000/m", "CELERY_KEY_PREFIX": f"scaleout-{secrets.token_hex(4)}:"},
     )
     # Independent steps, run side by side to keep the test short.
     with ThreadPoolExecutor() as pool:
@@ -92,15 +95,18 @@ def cluster(tmp_path_factory):
     fixture = json.loads(fixture_path.read_text())
     a = server.Gunicorn(env, workers=1, threads=4, log_path=workdir / "a.log")
     b = server.Gunicorn(env, workers=1, threads=4, log_path=workdir / "b.log")
+    worker = server.CeleryWorker(env, concurrency=2, log_path=workdir / "worker.log")
     try:
         a.spawn()
         b.spawn()
+        worker.start()
         a.wait_ready()
         b.wait_ready()
-        yield Cluster(a=a, b=b, fixture=fixture, database_url=database_url)
+        yield Cluster(a=a, b=b, worker=worker, fixture=fixture, database_url=database_url)
     finally:
         a.stop()
         b.stop()
+        worker.stop()
         server.database_drop(database_url)
 
 
@@ -206,3 +212,11 @@ def test_invoices_issued_through_both_servers_at_once_get_unique_gapless_numbers
     numbers = [row[4] for row in rows]
     assert len(set(numbers)) == len(numbers)
     assert all(re.search(rf"0*{row[3]}$", row[4]) for row in rows)  # the number shows its sequence
+
+    # The one worker renders and stores every PDF the two servers enqueued, each once.
+    deadline = time.monotonic() + 180
+    while cluster.sql("SELECT count(*) FROM invoices_invoice WHERE pdf_path = ''")[0][0]:
+        assert time.monotonic() < deadline, "the worker did not store every PDF within 180 s"
+        time.sleep(0.5)
+    paths = [row[0] for row in cluster.sql("SELECT pdf_path FROM invoices_invoice WHERE kind = 'invoice'")]
+    assert len(set(paths)) == len(orders)

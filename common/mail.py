@@ -118,10 +118,9 @@ def mails_resend(*, mail_ids: list[int] | None = None) -> int:
     if mail_ids is not None:
         failed = failed.filter(pk__in=mail_ids)
     ids = list(failed.values_list("pk", flat=True))
-    with transaction.atomic():
-        OutboundMail.objects.filter(pk__in=ids).update(
-            status=OutboundMail.Status.PENDING, attempts=0, updated_at=timezone.now()
-        )
-        for mail_id in ids:
-            mail_enqueue_after_commit(mail_id=mail_id)
+    OutboundMail.objects.filter(pk__in=ids, status=OutboundMail.Status.FAILED).update(
+        status=OutboundMail.Status.PENDING, attempts=0, updated_at=timezone.now()
+    )
+    for mail_id in ids:
+        mail_enqueue_after_commit(mail_id=mail_id)
     return len(ids)

@@ -116,3 +116,36 @@ def test_mails_that_failed_are_sent_by_the_pending_command_once_smtp_is_back(
 
     call_command("invoices_send_pending", stdout=(again := StringIO()))
     assert "No unsent invoice mails." in again.getvalue()
+
+
+def test_invoice_page_says_being_prepared_until_the_pdf_is_stored(
+    customer_client, customer, django_capture_on_commit_callbacks
+):
+    order = paid_order(customer=customer)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        customer_client.post(f"/customer/orders/{order.pk}/invoice")
+    invoice = Invoice.objects.get(order=order)
+    page = customer_client.get(f"/customer/invoices/{invoice.pk}").content.decode()
+    assert 'data-testid="pdf-being-prepared"' in page
+    # Asked before the task ran, the download renders it on demand.
+    download = customer_client.get(f"/customer/invoices/{invoice.pk}/download")
+    assert download.status_code == 200 and b"".join(download).startswith(b"%PDF-")
+    for callback in callbacks:
+        callback()
+    page = customer_client.get(f"/customer/invoices/{invoice.pk}").content.decode()
+    assert 'data-testid="pdf-being-prepared"' not in page
+
+
+def test_the_invoice_task_run_twice_stores_one_file_and_sends_one_mail(customer, smtp_server):
+    from common.models import OutboundMail
+    from invoices.tasks import invoice_prepare
+
+    invoice = invoice_issue(order=paid_order(customer=customer), customer=customer)
+    invoice_prepare.apply(args=[invoice.pk])
+    invoice.refresh_from_db()
+    first_path = invoice.pdf_path
+    invoice_prepare.apply(args=[invoice.pk])
+    invoice.refresh_from_db()
+    assert invoice.pdf_path == first_path and invoice_storage().exists(first_path)
+    assert len(smtp_server.wait_for(1)) == 1 and OutboundMail.objects.filter(kind="invoice_ready").count() == 1
+    assert invoice.status == Invoice.Status.SENT
