@@ -149,3 +149,20 @@ def test_the_invoice_task_run_twice_stores_one_file_and_sends_one_mail(customer,
     assert invoice.pdf_path == first_path and invoice_storage().exists(first_path)
     assert len(smtp_server.wait_for(1)) == 1 and OutboundMail.objects.filter(kind="invoice_ready").count() == 1
     assert invoice.status == Invoice.Status.SENT
+
+
+def test_the_sweep_finishes_an_invoice_whose_task_was_lost(customer, smtp_server, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from invoices.tasks import invoices_sweep
+
+    with_lost_task = invoice_issue(order=paid_order(customer=customer), customer=customer)  # no commit hook ran
+    Invoice.objects.filter(pk=with_lost_task.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    fresh = invoice_issue(order=paid_order(customer=customer), customer=customer)
+    assert invoices_sweep.apply().get() == 1  # the fresh one may still be on its way
+    with_lost_task.refresh_from_db()
+    fresh.refresh_from_db()
+    assert with_lost_task.pdf_path and with_lost_task.status == Invoice.Status.SENT
+    assert fresh.pdf_path == "" and len(smtp_server.wait_for(1)) == 1
