@@ -125,7 +125,7 @@ def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture(autouse=True)
-def _celery_eager_in_tests(settings):
+def _celery_eager_in_tests():
     """Tests run tasks in-process unless they start a real worker (``celery_worker`` fixture)."""
     from config.celery import app
 
