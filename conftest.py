@@ -131,7 +131,7 @@ def _celery_eager_in_tests():
 
     app.conf.task_always_eager = True
     yield
-    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+    app.conf.task_always_eager = True
 
 
 def pytest_collection_modifyitems(config, items):

@@ -220,6 +220,9 @@ def test_overlapping_pending_mail_runs_send_each_mail_once(customer, mailoutbox)
     invoice = invoice_issue(order=paid_order(customer=customer), customer=customer)
     # As if the after-commit mail had failed: issued, not sent.
     Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.Status.ISSUED, sent_at=None)
+    from common.models import OutboundMail
+
+    OutboundMail.objects.filter(kind="invoice_ready").update(status=OutboundMail.Status.PENDING, sent_at=None)
     django_mail.outbox.clear()
     holding, release = threading.Event(), threading.Event()
 
