@@ -96,10 +96,6 @@ def celery_workers(tmp_path, settings):
 
     app.conf.task_always_eager = False
     app.conf.broker_transport_options = {**app.conf.broker_transport_options, "global_keyprefix": KEY_PREFIX}
-    # A producer pool made earlier (another prefix) must not be reused: publish where the workers listen.
-    app.pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
     workers = Workers(tmp_path)
     try:
         yield workers
