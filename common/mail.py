@@ -37,17 +37,30 @@ def mail_queue(
     With a ``key`` the mail is queued once: a second call returns the first row.
     ``attachment`` is ``(filename, content, mimetype)``.
     """
-    fields = {"kind": kind, "to": to, "subject": subject, "text": text, "html": html}
-    if attachment is not None:
-        fields.update(attachment_name=attachment[0], attachment=attachment[1], attachment_mimetype=attachment[2])
-    if key is not None:
-        mail, created = OutboundMail.objects.get_or_create(key=key, defaults=fields)
-        if not created:
-            return mail
-    else:
-        mail = OutboundMail.objects.create(**fields)
+    mail, created = mail_store(key=key, kind=kind, to=to, subject=subject, text=text, html=html, attachment=attachment)
+    if not created:
+        return mail
     mail_enqueue_after_commit(mail_id=mail.pk)
     return mail
+
+
+def mail_store(
+    *,
+    kind: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    key: str | None = None,
+    attachment: tuple[str, bytes, str] | None = None,
+) -> tuple[OutboundMail, bool]:
+    """The outbox row, not enqueued: with a ``key`` the existing one if any; returns (row, created)."""
+    fields: dict[str, object] = {"kind": kind, "to": to, "subject": subject, "text": text, "html": html}
+    if attachment is not None:
+        fields.update(attachment_name=attachment[0], attachment=attachment[1], attachment_mimetype=attachment[2])
+    if key is None:
+        return OutboundMail.objects.create(**fields), True
+    return OutboundMail.objects.get_or_create(key=key, defaults=fields)
 
 
 def mail_queued_ok(*, mail: OutboundMail) -> bool:

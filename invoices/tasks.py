@@ -11,7 +11,7 @@ from common.mail import mail_give_up
 from common.models import OutboundMail
 from common.tasks import retry_countdown
 from invoices.models import Invoice
-from invoices.services.delivery import invoice_after_issue, invoice_mail_key
+from invoices.services.delivery import INVOICE_MAIL_KEY_PREFIX, invoice_after_issue, invoice_mail_key
 
 
 @shared_task(bind=True, max_retries=None)
@@ -36,13 +36,13 @@ def invoices_sweep() -> int:
     cutoff = timezone.now() - timedelta(seconds=settings.TASK_SWEEP_AFTER_SECONDS)
     ids = list(
         Invoice.objects.filter(created_at__lt=cutoff, created_at__gt=cutoff - timedelta(days=7))
-        .filter(Q(pdf_path="") | Q(status=Invoice.Status.ISSUED, customer__isnull=False))
+        .filter(Q(pdf_path="") | Q(status=Invoice.Status.ISSUED) & (Q(customer__isnull=False) | ~Q(buyer_email="")))
         .values_list("pk", flat=True)
     )
     given_up = {
         key.rsplit(":", 1)[-1]
         for key in OutboundMail.objects.filter(
-            kind="invoice_ready", status=OutboundMail.Status.FAILED, key__isnull=False
+            key__startswith=INVOICE_MAIL_KEY_PREFIX, status=OutboundMail.Status.FAILED
         ).values_list("key", flat=True)
     }
     ids = [invoice_id for invoice_id in ids if str(invoice_id) not in given_up]

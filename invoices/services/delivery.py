@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from common.mail import mail_deliver
+from common.mail import mail_deliver, mail_store
 from common.models import OutboundMail
 from customers.emails import email_render
 from invoices.models import Invoice
@@ -38,7 +38,7 @@ def invoice_email_send(*, invoice: Invoice) -> bool:
             return False
         return _invoice_mail_send(
             invoice=invoice,
-            key=f"invoice_for_buyer:{invoice.pk}",
+            key=invoice_mail_key(invoice_id=invoice.pk),
             name="invoice_for_buyer",
             to=invoice.buyer_email,
             context={"invoice": invoice},
@@ -65,10 +65,7 @@ def _invoice_mail_send(
 ) -> bool:
     # Sent here, in the caller (a request or the invoice task), not by a second task: the invoice's status follows.
     subject, text, html = email_render(name=name, context=context)
-    fields = {"kind": name, "to": to, "subject": subject, "text": text, "html": html}
-    if attachment is not None:
-        fields.update(attachment_name=attachment[0], attachment=attachment[1], attachment_mimetype=attachment[2])
-    mail, _ = OutboundMail.objects.get_or_create(key=key, defaults=fields)
+    mail, _ = mail_store(key=key, kind=name, to=to, subject=subject, text=text, html=html, attachment=attachment)
     if mail.status == OutboundMail.Status.FAILED:
         # Given up by the task: an explicit delivery (invoices_send_pending) tries again.
         OutboundMail.objects.filter(pk=mail.pk, status=OutboundMail.Status.FAILED).update(
@@ -125,8 +122,12 @@ def invoice_deliver(*, invoice: Invoice) -> bool | None:
         return invoice_email_send(invoice=claimed)
 
 
+# One outbox row per document, whether it goes to the customer or to a walk-in buyer.
+INVOICE_MAIL_KEY_PREFIX = "invoice_ready:"
+
+
 def invoice_mail_key(*, invoice_id: int) -> str:
-    return f"invoice_ready:{invoice_id}"
+    return f"{INVOICE_MAIL_KEY_PREFIX}{invoice_id}"
 
 
 def invoice_deliver_after_commit(*, invoice_id: int) -> None:
@@ -154,7 +155,7 @@ def invoice_after_issue(*, invoice_id: int) -> bool:
         except Exception as exc:
             logger.exception("Invoice %s: PDF rendering failed; the download will retry", invoice.number)
             Invoice.objects.filter(pk=invoice.pk).update(pdf_error=f"{type(exc).__name__}: {exc}"[:255])
-    mailed = invoice.customer is None or invoice.status != Invoice.Status.ISSUED
+    mailed = (invoice.customer is None and not invoice.buyer_email) or invoice.status != Invoice.Status.ISSUED
     if not mailed:
         try:
             mailed = invoice_deliver(invoice=invoice) is not False
