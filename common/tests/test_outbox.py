@@ -64,3 +64,22 @@ def test_sent_mails_are_not_sent_again(customer, mailoutbox):
     mail_send.apply(args=[row.pk])
     mail_send.apply(args=[row.pk])
     assert len(mailoutbox) == 1
+
+
+def test_a_failed_mail_with_an_attachment_is_resent_with_the_same_file(customer, settings):
+    down(settings)
+    pdf = b"%PDF-1.4 the stored bytes"
+    sent = email_send(
+        name="mfa_enabled",
+        to=customer.user.email,
+        context={"user": customer.user},
+        attachment=("R-1.pdf", pdf, "application/pdf"),
+    )
+    assert sent is False
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from django.core import mail
+
+    call_command("mail_resend", stdout=StringIO())
+    (message,) = [m for m in mail.outbox if m.to == [customer.user.email]]
+    assert message.attachments == [("R-1.pdf", pdf, "application/pdf")]
