@@ -94,14 +94,30 @@ def celery_workers(tmp_path, settings):
     """Tasks go to Redis (not eager) and ``celery_workers.start(...)`` runs real workers."""
     from config.celery import app
 
+    options = app.conf.broker_transport_options
     app.conf.task_always_eager = False
-    app.conf.broker_transport_options = {**app.conf.broker_transport_options, "global_keyprefix": KEY_PREFIX}
+    _publish_with(app, {**options, "global_keyprefix": KEY_PREFIX})
     workers = Workers(tmp_path)
     try:
         yield workers
     finally:
         workers.stop()
         app.conf.task_always_eager = True
+        _publish_with(app, options)
+
+
+def _publish_with(app, transport_options: dict) -> None:
+    """Publish with these broker options (the key prefix the workers listen on) from now on.
+
+    Eager tasks take a producer from the app's pool too (Celery serialises
+    through it), so after any earlier test the pool exists, made with the
+    options of that time: without the prefix, the worker would never see the
+    task. Dropping the app's references makes the next publish take the pool
+    kombu keeps for these options (shared by the worker tests); none is closed.
+    """
+    app.conf.broker_transport_options = transport_options
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def wait_until(condition, *, timeout: float, what: str):
