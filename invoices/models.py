@@ -60,7 +60,10 @@ class IssuedInvoiceError(ValidationError):
 class Invoice(models.Model):
     class Kind(models.TextChoices):
         INVOICE = "invoice", "Invoice"
+        # Full cancellation (Stornorechnung): negates every line of the invoice it ``cancels``.
         CANCELLATION = "cancellation", "Cancellation"
+        # Partial correction (Rechnungskorrektur): negates chosen lines/quantities of the invoice it ``corrects``.
+        CORRECTION = "correction", "Correction"
         # A simplified invoice (art. 226b, § 33 UStDV): no buyer, gross up to the small-amount limit.
         RECEIPT = "receipt", "Receipt"
 
@@ -87,7 +90,17 @@ class Invoice(models.Model):
 
     # Only these may change after issue (delivery/bookkeeping state and the PDF copy).
     MUTABLE_FIELDS = frozenset(
-        {"status", "sent_at", "paid_at", "cancelled_at", "pdf_path", "pdf_rendered_at", "pdf_error", "pdf_sha256"}
+        {
+            "status",
+            "sent_at",
+            "paid_at",
+            "cancelled_at",
+            "pdf_path",
+            "pdf_rendered_at",
+            "pdf_error",
+            "pdf_sha256",
+            "xml_sha256",
+        }
     )
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INVOICE)
@@ -99,6 +112,28 @@ class Invoice(models.Model):
         related_name="cancellation",
         help_text="For a cancellation document: the invoice it cancels.",
     )
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        help_text="For a partial correction: the invoice it corrects.",
+    )
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        help_text="For a re-issue after a cancellation: the cancelled invoice this one replaces.",
+    )
+    correction_reason = models.TextField(blank=True, help_text="Why a cancellation or correction was issued.")
+    # The language the document was issued (and is always re-rendered) in.
+    language = models.CharField(max_length=8, default="en")
+    # SHA-256 (hex) of the document's EN 16931 XML, computed once at issue from the frozen rows
+    # (deterministic); empty for documents without XML (receipts without a buyer) and older ones.
+    xml_sha256 = models.CharField(max_length=64, blank=True)
     # The seller (taxable person, owner of the number range) and the restaurant where the meal took place.
     company = models.ForeignKey("orders.Company", on_delete=models.PROTECT, related_name="invoices")
     restaurant = models.ForeignKey("orders.Restaurant", on_delete=models.PROTECT, related_name="invoices")
@@ -283,6 +318,10 @@ class InvoiceLine(models.Model):
     """
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    # On a cancellation or correction document: the original invoice's line this one negates.
+    corrects_line = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction_lines"
+    )
     position = models.PositiveSmallIntegerField()
     description = models.CharField(max_length=200)
     quantity = models.IntegerField()
