@@ -15,6 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel import Locale
+from babel.numbers import format_currency, format_decimal
+from django.utils import translation
+
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF ", "JPY": "¥"}
 
 # "Cents" are the currency's minor unit. ISO 4217 gives most currencies two
@@ -95,38 +99,53 @@ def amount_to_minor_units(amount: Decimal, currency: str) -> int:
     return int(minor)
 
 
-def format_money(cents: int, currency: str) -> str:
-    """An amount in the currency's minor units for people: 123456 EUR -> "€1,234.56", 500 JPY -> "¥500"."""
-    sign = "−" if cents < 0 else ""
-    cents = abs(int(cents))
-    decimals = CURRENCY_DECIMALS.get(currency, 2)
-    whole, fraction = divmod(cents, 10**decimals)
-    amount = f"{whole:,}.{fraction:0{decimals}d}" if decimals else f"{whole:,}"
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    if symbol:
-        return f"{sign}{symbol}{amount}"
-    return f"{sign}{amount} {currency}"
+# Babel's locale for each of our languages (formats: "€1,234.56" in English, "1.234,56 €" in German,
+# "1 234,56 €" in French). Any other active language formats as English.
+BABEL_LOCALES = {"en": "en", "de": "de_DE", "fr": "fr_FR"}
+
+# A real minus sign, as printed on invoices since the start (Babel's patterns use a hyphen).
+MINUS = "\u2212"
+
+
+def _babel_locale(language: str | None) -> str:
+    if language is None:
+        language = translation.get_language() or "en"
+    return BABEL_LOCALES.get(language.split("-")[0].lower(), "en")
+
+
+def format_money(cents: int, currency: str, *, language: str | None = None) -> str:
+    """An amount in minor units for people, in the active (or given) language.
+
+    123456 EUR -> "€1,234.56" (en), "1.234,56 €" (de), "1 234,56 €" (fr); 500 JPY -> "¥500".
+    """
+    cents = int(cents)
+    amount = minor_units_to_amount(abs(cents), currency)
+    text = format_currency(amount, currency, locale=_babel_locale(language))
+    return f"{MINUS}{text}" if cents < 0 else text
 
 
 UNIT_PRICE_EXTRA_PLACES = 2  # EUR unit prices excl. VAT to 4 decimals, as EN 16931 allows (BT-146)
 
 
-def format_unit_price(minor_units: Decimal, currency: str) -> str:
+def format_unit_price(minor_units: Decimal, currency: str, *, language: str | None = None) -> str:
     """A unit price in minor units, with two more decimals than the currency, rounded half up.
 
-    Decimal("6.5420560") EUR -> "€0.0654". Only for display of derived unit
-    prices; amounts are never computed from it.
+    Decimal("6.5420560") EUR -> "€0.0654" (en), "0,0654 €" (de). Only for display of
+    derived unit prices; amounts are never computed from it.
     """
     decimals = CURRENCY_DECIMALS.get(currency, 2) + UNIT_PRICE_EXTRA_PLACES
     amount = Decimal(minor_units).scaleb(-CURRENCY_DECIMALS.get(currency, 2))
     amount = amount.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    sign = "−" if amount < 0 else ""
-    text = f"{abs(amount):,.{decimals}f}"
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
+    locale = Locale.parse(_babel_locale(language))
+    pattern = locale.currency_formats["standard"].pattern.split(";")[0]
+    integer_part = pattern.split(".")[0] if "." in pattern else pattern
+    suffix = pattern.split(".")[1].lstrip("0") if "." in pattern else ""
+    pattern = f"{integer_part}.{'0' * decimals}{suffix}"
+    text = format_currency(abs(amount), currency, format=pattern, locale=locale, currency_digits=False)
+    return f"{MINUS}{text}" if amount < 0 else text
 
 
-def format_rate(rate: Decimal) -> str:
-    """19.00 -> "19 %", 5.50 -> "5.5 %"."""
-    text = f"{Decimal(rate).normalize():f}"
+def format_rate(rate: Decimal, *, language: str | None = None) -> str:
+    """19.00 -> "19 %", 5.50 -> "5.5 %" (en) / "5,5 %" (de, fr)."""
+    text = format_decimal(Decimal(rate).normalize(), locale=_babel_locale(language))
     return f"{text} %"

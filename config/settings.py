@@ -104,9 +104,12 @@ MIDDLEWARE = [
     "config.middleware.PortalNoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Cookie or Accept-Language; a signed-in user's preference is applied after authentication below.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "common.i18n.UserLanguageMiddleware",
     "common.urlinput.RefuseNulInUrlMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -128,6 +131,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -402,7 +406,15 @@ elif INVOICE_STORAGE != "filesystem":
     raise ImproperlyConfigured(f"INVOICE_STORAGE must be 'filesystem' or 's3', not {INVOICE_STORAGE!r}")
 
 # --- Internationalisation ------------------------------------------------------------
+# English, German and French, all complete (catalogs in locale/, checked by common/tests/test_catalogs.py).
+# A guest gets the browser's language (Accept-Language) or the one picked in the switcher (a cookie);
+# a signed-in user's saved preference (User.language) wins (common.i18n.UserLanguageMiddleware).
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

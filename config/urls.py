@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from common.i18n import set_language
 from common.views import home
 from staff.urls import urlpatterns as staff_urls
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("customer/", include("orders.portal_urls")),
     path("customer/", include("invoices.urls")),
     path("customer/", include("privacy.urls")),
+    path("language/", set_language, name="set_language"),
     path("", home, name="home"),
     # Guest pages reached from the table QR codes.
     path("", include("orders.urls")),

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from common.text import validate_document_text
 
@@ -44,6 +46,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="Can sign in to the admin.")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Saved language preference (empty: the browser's). Wins over the browser for pages and is
+    # the language of this user's mails; staff get the admin in it.
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, choices=settings.LANGUAGES, help_text=_("Empty: the browser's language.")
+    )
 
     objects = UserManager()
 

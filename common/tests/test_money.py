@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -8,6 +9,7 @@ from common.money import (
     amount_to_minor_units,
     format_money,
     format_rate,
+    format_unit_price,
     minor_units_to_amount,
     round_half_up,
     vat_breakdown,
@@ -74,16 +76,36 @@ def test_money_formatting():
     assert format_money(123456, "EUR") == "€1,234.56"
     assert format_money(5, "USD") == "$0.05"
     assert format_money(-250, "EUR") == "−€2.50"
-    assert format_money(1000, "SEK") == "10.00 SEK"
+    assert format_money(1000, "SEK") == "SEK10.00"
     assert format_rate(Decimal("19.00")) == "19 %"
     assert format_rate(Decimal("5.50")) == "5.5 %"
 
 
+@pytest.mark.parametrize(
+    ("language", "total", "negative", "unit", "rate"),
+    [
+        ("en", "€36.70", "−€1,234.56", "€0.0654", "5.5 %"),
+        ("de", "36,70\xa0€", "−1.234,56\xa0€", "0,0654\xa0€", "5,5 %"),
+        ("fr", "36,70\xa0€", "−1\u202f234,56\xa0€", "0,0654\xa0€", "5,5 %"),
+        # A language we do not have formats as English.
+        ("es", "€36.70", "−€1,234.56", "€0.0654", "5.5 %"),
+    ],
+)
+def test_money_is_formatted_per_language(language, total, negative, unit, rate):
+    with translation.override(language):
+        assert format_money(3670, "EUR") == total
+        assert format_money(-123456, "EUR") == negative
+        assert format_unit_price(Decimal("6.5420560"), "EUR") == unit
+        assert format_rate(Decimal("5.50")) == rate
+    # An explicit language wins over the active one (documents render in their own language).
+    assert format_money(3670, "EUR", language=language) == total
+
+
 def test_money_is_shown_with_the_currencys_own_decimals():
     assert format_money(1500, "JPY") == "¥1,500"
-    assert format_money(12345, "KWD") == "12.345 KWD"
+    assert format_money(12345, "KWD") == "KWD12.345"
     assert format_money(-1250, "EUR") == "−€12.50"
-    assert format_money(5, "SEK") == "0.05 SEK"
+    assert format_money(5, "SEK") == "SEK0.05"
 
 
 def test_amounts_convert_to_and_from_minor_units_per_currency():
