@@ -5,6 +5,8 @@ then the switcher's cookie, then the browser's Accept-Language (Django's
 LocaleMiddleware does the last two), then English.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import translation
@@ -25,7 +27,7 @@ def supported_language(code: str | None) -> str | None:
     return base if base in SUPPORTED else None
 
 
-def user_language(user) -> str | None:
+def user_language(user: object) -> str | None:
     """The saved preference of a signed-in user, if any."""
     return supported_language(getattr(user, "language", "")) if getattr(user, "is_authenticated", False) else None
 
@@ -33,7 +35,7 @@ def user_language(user) -> str | None:
 class UserLanguageMiddleware:
     """After authentication: a signed-in user's saved language wins over cookie and browser."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -65,7 +67,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
         settings.LANGUAGE_COOKIE_NAME,
         language,
         max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite="Lax",
         secure=request.is_secure(),
         httponly=True,
     )

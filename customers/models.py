@@ -49,7 +49,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Saved language preference (empty: the browser's). Wins over the browser for pages and is
     # the language of this user's mails; staff get the admin in it.
     language = models.CharField(
-        _("language"), max_length=8, blank=True, choices=settings.LANGUAGES, help_text=_("Empty: the browser's language.")
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Empty: the browser's language."),
     )
 
     objects = UserManager()

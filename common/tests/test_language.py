@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 def _lang(response) -> str:
     html = response.content.decode()
-    start = html.index("<html lang=\"") + len("<html lang=\"")
+    start = html.index('<html lang="') + len('<html lang="')
     return html[start : html.index('"', start)]
 
 

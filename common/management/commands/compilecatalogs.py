@@ -8,7 +8,7 @@ fails when one is out of date.
 
 from pathlib import Path
 
-import polib
+import polib  # type: ignore[import-untyped]
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -28,7 +28,7 @@ def compile_catalog(po_path: Path) -> Path:
 class Command(BaseCommand):
     help = "Compile locale/*/LC_MESSAGES/*.po to .mo without GNU gettext."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: object) -> None:
         for po_path in catalog_paths():
             mo_path = compile_catalog(po_path)
             self.stdout.write(f"compiled {mo_path.relative_to(settings.BASE_DIR)}")

@@ -7,7 +7,7 @@ branches adding messages rarely conflict in the catalogs.
 
 from pathlib import Path
 
-import polib
+import polib  # type: ignore[import-untyped]
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -19,7 +19,7 @@ IGNORED = [".venv/*", "bench/*", "media/*", "*/tests/*", "conftest.py", "node_mo
 class Command(BaseCommand):
     help = "makemessages for every language but English (our ignores, no locations), then compilecatalogs."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: object) -> None:
         languages = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
         call_command(
             "makemessages",
