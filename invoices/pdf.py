@@ -12,10 +12,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
+import pydyf
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-import pydyf
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
