@@ -112,4 +112,5 @@ def invoice_render_pdf(invoice) -> bytes:
         author=invoice.seller_name,
         subject=f"{invoice.title} {invoice.number} ({invoice.seller_name})",
         lang=invoice.language,
+        moment=invoice.created_at,
     )

@@ -3,6 +3,7 @@
 No full PDF/A validator (veraPDF) is installed here; these checks are what we claim.
 """
 
+import datetime as dt
 import hashlib
 import io
 
@@ -180,3 +181,15 @@ def test_xml_hash_is_recorded_once_at_issue(invoice):
     assert hashlib.sha256(invoice_facturx_xml(invoice)).hexdigest() != recorded
     assert invoice_xml_record(invoice=invoice) == recorded  # ... but the recorded hash is never overwritten
     assert Invoice.objects.get(pk=invoice.pk).xml_sha256 == recorded
+
+
+def test_renderings_of_one_document_are_byte_identical_and_stamped_with_its_issue_time(invoice):
+    first = invoice_render_pdf(invoice)
+    assert invoice_render_pdf(invoice) == first
+    reader = PdfReader(io.BytesIO(first))
+    created = invoice.created_at.astimezone(dt.UTC)
+    assert reader.metadata["/CreationDate"] == reader.metadata["/ModDate"] == f"D:{created:%Y%m%d%H%M%S}+00'00'"
+    tree = xmp(reader)
+    assert tree.find(".//{http://ns.adobe.com/xap/1.0/}CreateDate").text == f"{created:%Y-%m-%dT%H:%M:%S}+00:00"
+    spec = embedded_files(reader)["factur-x.xml"]
+    assert resolve(spec["/EF"]["/F"])["/Params"]["/ModDate"] == f"D:{created:%Y%m%d%H%M%S}+00'00'"
