@@ -15,6 +15,8 @@ def invoice_xml_record(*, invoice: Invoice) -> str:
     if not invoice_has_xml(invoice):
         return ""
     sha256 = invoice_xml_sha256(invoice_facturx_xml(invoice))
-    Invoice.objects.filter(pk=invoice.pk, xml_sha256="").update(xml_sha256=sha256)
-    invoice.refresh_from_db(fields=["xml_sha256"])
+    if Invoice.objects.filter(pk=invoice.pk, xml_sha256="").update(xml_sha256=sha256):
+        invoice.xml_sha256 = sha256
+    else:
+        invoice.refresh_from_db(fields=["xml_sha256"])  # recorded before: keep that value
     return invoice.xml_sha256
