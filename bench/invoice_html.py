@@ -4,6 +4,7 @@ import threading
 
 _lock = threading.Lock()
 _html: list[str] = []
+_invoice_pk: list[int] = []
 
 
 def invoice_html() -> str:
@@ -17,7 +18,17 @@ def invoice_html() -> str:
             if invoice is None:
                 raise LookupError("issue an invoice first: the baseline renders its HTML")
             _html.append(invoice_render_html(invoice))
+            _invoice_pk.append(invoice.pk)
         return _html[0]
+
+
+def facturx_render() -> bytes:
+    """``invoice_render_pdf`` (template, PDF/A-3b render, XML, embedding) of the invoice ``invoice_html`` uses."""
+    from invoices.models import Invoice
+    from invoices.pdf import invoice_render_pdf
+
+    invoice_html()
+    return invoice_render_pdf(Invoice.objects.get(pk=_invoice_pk[0]))
 
 
 def bare_render() -> bytes:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("bench/baseline/get", views.baseline_get),
     path("bench/baseline/post", views.baseline_post),
     path("bench/baseline/render", views.baseline_render),
+    path("bench/facturx/render", views.facturx_render),
     *app_urlpatterns,
 ]
 

@@ -56,3 +56,15 @@ def baseline_render(request):
 
     pdf = bare_render()
     return HttpResponse(pdf, content_type="application/pdf")
+
+
+@require_POST
+def facturx_render(request):
+    """The app's whole document rendering for the baseline's invoice: PDF/A-3b, EN 16931 XML, embedding.
+
+    ``invoices.pdf.invoice_render_pdf`` on the invoice whose HTML the bare render uses, so the two
+    differ only by what Factur-X adds (the PDF/A-3b variant, the XML, the attachment and XMP).
+    """
+    from bench.invoice_html import facturx_render as render
+
+    return HttpResponse(render(), content_type="application/pdf")

@@ -6,10 +6,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
 
 from common.money import format_money
 from invoices import admin_payments  # noqa: F401 - registers the payments' admin pages
 from invoices.exports import invoices_csv
+from invoices.facturx import invoice_has_xml
+from invoices.facturx.download import invoice_xml_response
 from invoices.models import Invoice, InvoiceLine
 from invoices.services import invoice_cancel, invoice_pdf_bytes, invoice_set_status
 from orders.admin import RestaurantScopedAdmin
@@ -65,7 +68,7 @@ class InvoiceAdmin(RestaurantScopedAdmin):
     - the last issues a cancellation document).
     """
 
-    list_display = ["number", "kind", "issue_date", "buyer", "total", "status", "restaurant", "pdf_link"]
+    list_display = ["number", "kind", "issue_date", "buyer", "total", "status", "restaurant", "pdf_link", "xml_link"]
     list_filter = ["status", "kind", "issue_date", ("restaurant", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["=number", "buyer_name", "buyer_business_name", "=order__id"]
     date_hierarchy = "issue_date"
@@ -73,7 +76,22 @@ class InvoiceAdmin(RestaurantScopedAdmin):
     inlines = [InvoiceLineInline]
     actions = ["export_csv", "mark_sent", "mark_paid", "mark_cancelled"]
     fieldsets = [
-        (None, {"fields": ["number", "kind", "cancels", "status", "order", "company", "restaurant", "pdf_link"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "kind",
+                    "cancels",
+                    "status",
+                    "order",
+                    "company",
+                    "restaurant",
+                    "pdf_link",
+                    "xml_link",
+                ]
+            },
+        ),
         (
             "Dates",
             {
@@ -174,8 +192,17 @@ class InvoiceAdmin(RestaurantScopedAdmin):
             return "–"
         return format_html('<a href="{}">Download</a>', reverse("admin:invoices_invoice_download", args=[obj.pk]))
 
+    @admin.display(description=_("E-invoice"))
+    def xml_link(self, obj):
+        if not obj.pk or not invoice_has_xml(obj):
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:invoices_invoice_xml", args=[obj.pk]), _("Download XML")
+        )
+
     def get_urls(self):
         extra = [
+            path("<int:pk>/xml/", self.admin_site.admin_view(self.xml_view), name="invoices_invoice_xml"),
             path(
                 "<int:pk>/download/",
                 self.admin_site.admin_view(self.download_view),
@@ -192,6 +219,12 @@ class InvoiceAdmin(RestaurantScopedAdmin):
         response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=invoice.pdf_filename)
         response["Cache-Control"] = "private, no-store"
         return response
+
+    def xml_view(self, request, pk):
+        """The EN 16931 XML alone; another restaurant's document, or one without XML, is a 404."""
+        if not self.has_view_permission(request):
+            return HttpResponse(status=403)
+        return invoice_xml_response(get_object_or_404(self.get_queryset(request), pk=pk))
 
     def _set_status(self, request, queryset, status):
         done, refused = 0, []

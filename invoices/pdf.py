@@ -1,8 +1,10 @@
 """Invoice documents as HTML and PDF (WeasyPrint), from the frozen invoice data only.
 
 ``invoice_render_html`` gives the print HTML; ``invoice_html_to_pdf`` turns any
-such HTML into PDF bytes; ``invoice_render_pdf`` is both. A benchmark can time
-the bare ``weasyprint.HTML(string=html, base_url=FONT_BASE_URL).write_pdf()``
+such HTML into a PDF/A-3b; ``invoice_render_pdf`` is both, plus the Factur-X
+EN 16931 XML attached as ``factur-x.xml`` when the document has one (not a
+receipt, a buyer with name and address: ``invoices.facturx``). A benchmark can
+time the bare ``weasyprint.HTML(string=html, base_url=FONT_BASE_URL).write_pdf()``
 against ``invoice_render_pdf`` on the same HTML.
 """
 
@@ -10,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
+import pydyf
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -18,6 +21,11 @@ from weasyprint.urls import URLFetcher
 
 from common.countries import country_name
 from common.qr import qr_svg
+from invoices.facturx import invoice_facturx_xml, invoice_has_xml
+from invoices.facturx.embedding import FACTURX_XMP_PRODUCER, pdf_embed_facturx
+
+# PDF/A-3: the archival PDF that may carry attachments (the Factur-X XML); level b (visual appearance).
+PDF_VARIANT = "pdf/a-3b"
 
 FONT_DIR = Path(settings.INVOICE_FONT_DIR).resolve()
 FONT_BASE_URL = FONT_DIR.as_uri() + "/"
@@ -74,12 +82,35 @@ def invoice_render_html(invoice) -> str:
     return render_to_string("invoices/pdf.html", invoice_document_context(invoice))
 
 
-def invoice_html_to_pdf(html: str) -> bytes:
+def invoice_html_to_pdf(html: str, *, for_facturx: bool = False) -> bytes:
+    """A PDF/A-3b of ``html`` (fonts embedded, sRGB OutputIntent, XMP identification by WeasyPrint).
+
+    ``for_facturx``: the ``factur-x`` library will replace the XMP with one
+    naming pypdf as the producer; PDF/A wants the document information
+    dictionary to agree with the XMP, so the producer is named alike here.
+    """
     return HTML(
         string=html, base_url=FONT_BASE_URL, url_fetcher=FontsOnlyFetcher(allowed_protocols=["file"])
-    ).write_pdf()
+    ).write_pdf(pdf_variant=PDF_VARIANT, finisher=_facturx_producer if for_facturx else None)
+
+
+def _facturx_producer(document, pdf) -> None:
+    pdf.info["Producer"] = pydyf.String(FACTURX_XMP_PRODUCER)
 
 
 def invoice_render_pdf(invoice) -> bytes:
-    """The PDF bytes of an invoice, rendered from its frozen data."""
-    return invoice_html_to_pdf(invoice_render_html(invoice))
+    """The PDF/A-3b of an invoice, rendered from its frozen data, with its Factur-X XML attached if it has one."""
+    context = invoice_document_context(invoice)
+    has_xml = invoice_has_xml(invoice)
+    pdf = invoice_html_to_pdf(render_to_string("invoices/pdf.html", context), for_facturx=has_xml)
+    if not has_xml:
+        return pdf
+    return pdf_embed_facturx(
+        pdf=pdf,
+        xml=invoice_facturx_xml(invoice, context["lines"]),
+        title=f"{invoice.title} {invoice.number}",
+        author=invoice.seller_name,
+        subject=f"{invoice.title} {invoice.number} ({invoice.seller_name})",
+        lang=invoice.language,
+        moment=invoice.created_at,
+    )

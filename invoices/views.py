@@ -10,6 +10,8 @@ from django_ratelimit.decorators import ratelimit
 
 from customers.decorators import customer_required
 from invoices import services
+from invoices.facturx import invoice_has_xml
+from invoices.facturx.download import invoice_xml_response
 from invoices.forms import BusinessMealForm, InvoiceFilterForm
 from invoices.models import Invoice
 from invoices.pdf import invoice_document_context
@@ -74,6 +76,7 @@ def invoice_detail(request, invoice_id):
 
 def _detail_context(invoice, form=None) -> dict:
     context = invoice_document_context(invoice)
+    context["has_xml"] = invoice_has_xml(invoice)
     if context["business_meal_form"] and invoice.status != Invoice.Status.CANCELLED:
         latest = context["business_meal"]
         initial = (
@@ -112,3 +115,12 @@ def invoice_download(request, invoice_id):
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=invoice.pdf_filename)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@customer_required
+@require_GET
+@ratelimit(key="user", rate=_download_rate, block=True)
+def invoice_download_xml(request, invoice_id):
+    """The document's EN 16931 XML alone (the one inside the PDF); 404 for a document without one."""
+    invoice = get_object_or_404(Invoice, pk=invoice_id, customer=request.customer)
+    return invoice_xml_response(invoice)

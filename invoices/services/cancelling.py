@@ -10,6 +10,7 @@ from invoices.models import Invoice, InvoiceLine
 from invoices.services import numbering
 from invoices.services.delivery import invoice_deliver_after_commit
 from invoices.services.status import invoice_set_status
+from invoices.services.xml_record import invoice_xml_record
 from orders.models import Order
 
 
@@ -82,4 +83,5 @@ def invoice_cancel(*, invoice: Invoice, now: datetime | None = None, customer: C
         invoice_set_status(invoice=original, status=Invoice.Status.CANCELLED, cancellation=document, now=moment)
         original.refresh_from_db(fields=["status", "cancelled_at"])
         invoice_deliver_after_commit(invoice_id=document.pk)
+        invoice_xml_record(invoice=document)
     return document

@@ -26,6 +26,7 @@ from invoices.models import Invoice, InvoiceLine
 from invoices.selectors import invoice_live_for_order
 from invoices.services import numbering
 from invoices.services.delivery import invoice_deliver_after_commit
+from invoices.services.xml_record import invoice_xml_record
 from orders.models import Company, Order, OrderLine, Restaurant
 
 logger = logging.getLogger(__name__)
@@ -234,6 +235,7 @@ def _invoice_create(*, order_id: int, customer_id: int, now: datetime | None) ->
             line.invoice = invoice
         InvoiceLine.objects.bulk_create(lines)
         invoice_deliver_after_commit(invoice_id=invoice.pk)
+        invoice_xml_record(invoice=invoice)
     return invoice
 
 

@@ -32,6 +32,7 @@ from invoices.services.cancelling import invoice_cancel
 from invoices.services.delivery import invoice_deliver_after_commit
 from invoices.services.issuing import _place_copy, _seller_copy, invoice_lines_compute
 from invoices.services.pdf_storage import invoice_pdf_store
+from invoices.services.xml_record import invoice_xml_record
 from orders.models import Order, OrderLine, Payment
 
 BUYER_FIELDS = ["buyer_name", "buyer_street", "buyer_postal_code", "buyer_city", "buyer_country"]
@@ -193,6 +194,7 @@ def _document_create(
         line.invoice = document
     InvoiceLine.objects.bulk_create(lines)
     invoice_deliver_after_commit(invoice_id=document.pk)
+    invoice_xml_record(invoice=document)
     return document
 
 
