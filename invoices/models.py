@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.money import round_half_up
@@ -274,10 +275,33 @@ class Invoice(models.Model):
         return self.kind == self.Kind.CANCELLATION
 
     @property
+    def is_correction(self) -> bool:
+        return self.kind == self.Kind.CORRECTION
+
+    @property
+    def is_corrective(self) -> bool:
+        """A cancellation or partial correction: negated lines that refer to an original document."""
+        return self.kind in (self.Kind.CANCELLATION, self.Kind.CORRECTION)
+
+    @property
+    def corrected_document(self) -> "Invoice | None":
+        """The original a cancellation or correction refers to (number and date are printed on it)."""
+        if self.cancels_id:
+            return self.cancels
+        if self.corrects_id:
+            return self.corrects
+        return None
+
+    @property
     def title(self) -> str:
+        # German: Beleg / Rechnung / Stornorechnung / Rechnungskorrektur; never "Gutschrift" (self-billing).
         if self.kind == self.Kind.RECEIPT:
-            return "Receipt"
-        return "Cancellation invoice" if self.is_cancellation else "Invoice"
+            return gettext("Receipt")
+        if self.is_cancellation:
+            return gettext("Cancellation invoice")
+        if self.is_correction:
+            return gettext("Invoice correction")
+        return gettext("Invoice")
 
     @property
     def is_receipt(self) -> bool:

@@ -50,6 +50,7 @@ class FontsOnlyFetcher(URLFetcher):
 def invoice_document_context(invoice) -> dict:
     """What both the PDF and the HTML page show; one query for the lines."""
     lines = list(invoice.lines.all())
+    corrected = invoice.corrected_document
     return {
         "invoice": invoice,
         "lines": lines,
@@ -57,15 +58,18 @@ def invoice_document_context(invoice) -> dict:
         "seller_country": country_name(invoice.seller_country),
         "buyer_country": country_name(invoice.buyer_country),
         "place_country": country_name(invoice.place_country) if invoice.place_country != invoice.seller_country else "",
-        "cancelled_number": invoice.cancels.number if invoice.cancels_id else "",
-        "cancelled_issue_date": invoice.cancels.issue_date if invoice.cancels_id else None,
+        # A cancellation or correction prints the original's number and date (§ 31 (5) UStDV), a re-issue the one it replaces.
+        "corrected_number": corrected.number if corrected else "",
+        "corrected_issue_date": corrected.issue_date if corrected else None,
+        "replaced_number": invoice.replaces.number if invoice.replaces_id else "",
+        "replaced_issue_date": invoice.replaces.issue_date if invoice.replaces_id else None,
         **payment_document_context(invoice),
     }
 
 
 def payment_document_context(invoice) -> dict:
     """The payment's TSE data and the host's latest business-meal declaration, for the sections below the totals."""
-    is_meal_document = not invoice.is_cancellation
+    is_meal_document = not invoice.is_corrective
     payment = invoice.payment if invoice.payment_id else None
     return {
         "payment": payment,

@@ -1,9 +1,18 @@
-"""Invoice services: numbering, issuing, status changes, cancelling, the PDF copy, delivery by mail.
+"""Invoice services: numbering, issuing, status changes, corrections (cancelling), the PDF copy, delivery by mail.
 
 The public API is re-exported here; each rule lives in one submodule.
 """
 
-from invoices.services.cancelling import invoice_cancel
+from invoices.services.corrections import (
+    CorrectionRefused,
+    correction_plan,
+    invoice_balances,
+    invoice_cancel,
+    invoice_correct,
+    invoice_corrective_documents,
+    invoice_reissue,
+    reissue_refusal,
+)
 from invoices.services.delivery import (
     invoice_after_issue,
     invoice_deliver,
@@ -22,6 +31,13 @@ from invoices.services.pdf_storage import invoice_pdf_bytes, invoice_pdf_name, i
 from invoices.services.status import InvoiceStatusRefused, invoice_set_status
 
 __all__ = [
+    "CorrectionRefused",
+    "correction_plan",
+    "invoice_balances",
+    "invoice_correct",
+    "invoice_corrective_documents",
+    "invoice_reissue",
+    "reissue_refusal",
     "InvoiceRefused",
     "InvoiceStatusRefused",
     "Refusal",

@@ -28,7 +28,7 @@ from common.money import format_money
 from customers.models import Customer
 from invoices.models import LIVE_PAYMENT_DOCUMENT, BusinessMealDeclaration, Invoice, InvoiceLine
 from invoices.services import numbering
-from invoices.services.cancelling import invoice_cancel
+from invoices.services.corrections import invoice_cancel
 from invoices.services.delivery import invoice_deliver_after_commit
 from invoices.services.issuing import _place_copy, _seller_copy, invoice_lines_compute
 from invoices.services.pdf_storage import invoice_pdf_store
@@ -109,7 +109,14 @@ def payment_invoice_issue(
                 _("An invoice has already been issued for this payment. Please ask the staff for a copy.")
             )
         if live is not None:
-            cancellation = invoice_cancel(invoice=live, now=now, customer=customer)
+            cancellation = invoice_cancel(
+                invoice=live,
+                reason=_("Replaced by a full invoice with the buyer's name and address."),
+                now=now,
+                customer=customer,
+                actor=issued_by,
+                request=request,
+            )
         document = _document_create(
             payment=locked,
             kind=Invoice.Kind.INVOICE,
@@ -232,7 +239,7 @@ def business_meal_declare(
     declaration, so it is rendered again after commit (only the PDF copy
     fields change, as for any re-rendering).
     """
-    if invoice.is_cancellation or invoice.status == Invoice.Status.CANCELLED:
+    if invoice.is_corrective or invoice.status == Invoice.Status.CANCELLED:
         raise PaymentDocumentRefused(_("A cancelled document takes no business-meal details."))
     host, occasion, participants = host.strip(), occasion.strip(), participants.strip()
     if invoice.total_cents > settings.SMALL_INVOICE_LIMIT_CENTS and not host:

@@ -110,7 +110,7 @@ def test_accountant_export_has_one_row_per_rate_and_only_own_restaurants(client,
 
     from invoices.services import invoice_cancel
 
-    cancellation = invoice_cancel(invoice=invoice_a)
+    cancellation = invoice_cancel(invoice=invoice_a, reason="Wrong billing address")
     Invoice.objects.filter(pk=invoice_a.pk).update(buyer_name='=HYPERLINK("http://evil")')  # a hostile name
     staff_force_login(client, staff_a)
     response = client.post(

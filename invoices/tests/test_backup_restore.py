@@ -88,7 +88,7 @@ def test_a_restored_backup_reproduces_every_document(
         invoice_issue(order=paid_order(customer=customer, restaurant=restaurant_a), customer=customer),
         invoice_issue(order=paid_order(customer=other_customer, restaurant=restaurant_b), customer=other_customer),
     ]
-    invoice_cancel(invoice=issued[1])
+    invoice_cancel(invoice=issued[1], reason="Wrong billing address")
     assert Invoice.objects.count() == 4
     assert all(Invoice.objects.values_list("pdf_sha256", flat=True))  # every file stored (after commit)
     before = document_fingerprints()

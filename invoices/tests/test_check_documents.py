@@ -21,7 +21,7 @@ def documents(customer, restaurant_a, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         second = invoice_issue(order=paid_order(customer=customer, restaurant=restaurant_a), customer=customer)
     with django_capture_on_commit_callbacks(execute=True):
-        cancellation = invoice_cancel(invoice=second)
+        cancellation = invoice_cancel(invoice=second, reason="Wrong billing address")
     return [Invoice.objects.get(pk=doc.pk) for doc in (first, second, cancellation)]
 
 

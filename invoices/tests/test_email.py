@@ -75,7 +75,7 @@ def test_cancellation_document_is_mailed_too(customer, mailoutbox, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         invoice = invoice_issue(order=paid_order(customer=customer), customer=customer)
     with django_capture_on_commit_callbacks(execute=True):
-        cancellation = invoice_cancel(invoice=invoice)
+        cancellation = invoice_cancel(invoice=invoice, reason="Wrong billing address")
     assert len(mailoutbox) == 2
     assert mailoutbox[1].subject.startswith(f"Cancellation {cancellation.number} for your invoice")
     assert f"has cancelled invoice {invoice.number}" in mailoutbox[1].body

@@ -106,7 +106,7 @@ def test_numbers_are_never_reused_after_a_cancellation(customer, restaurant_a):
     now = aware(2026, 3, 2, 12, 0)
     order = paid_order(customer=customer, restaurant=restaurant_a)
     first = invoice_issue(order=order, customer=customer, now=now)
-    cancellation = invoice_cancel(invoice=first, now=now)
+    cancellation = invoice_cancel(invoice=first, reason="Wrong billing address", now=now)
     again = invoice_issue(order=order, customer=customer, now=now)
 
     assert (first.number, cancellation.number, again.number) == ("INV-2026-0001", "INV-2026-0002", "INV-2026-0003")

@@ -133,7 +133,7 @@ def test_cancelled_invoice_page_points_to_the_cancellation(customer_client, cust
     from invoices.services import invoice_cancel
 
     invoice = issue(customer)
-    cancellation = invoice_cancel(invoice=invoice)
+    cancellation = invoice_cancel(invoice=invoice, reason="Wrong billing address")
     body = customer_client.get(f"/customer/invoices/{invoice.pk}").content.decode()
     assert "was cancelled" in body and cancellation.number in body
     body = customer_client.get(f"/customer/invoices/{cancellation.pk}").content.decode()

@@ -48,7 +48,7 @@ def test_two_restaurants_of_one_company_share_the_range_and_cancellations_take_t
     a = invoice_issue(order=paid_order(customer=customer, restaurant=mitte), customer=customer, now=now)
     b = invoice_issue(order=paid_order(customer=customer, restaurant=kreuzberg), customer=customer, now=now)
     c = invoice_issue(order=paid_order(customer=customer, restaurant=elsewhere), customer=customer, now=now)
-    cancellation = invoice_cancel(invoice=a, now=now)
+    cancellation = invoice_cancel(invoice=a, reason="Wrong billing address", now=now)
     assert [a.number, b.number, cancellation.number] == ["CM-2026-0001", "CM-2026-0002", "CM-2026-0003"]
     assert c.number == "INV-2026-0001"
     assert {a.company_id, b.company_id, cancellation.company_id} == {company.pk}

@@ -25,7 +25,7 @@ def _bring_to(invoice: Invoice, status: str) -> Invoice:
     if status in ("sent", "paid"):
         invoice_set_status(invoice=invoice, status=status)
     if status == "cancelled":
-        invoice_cancel(invoice=invoice)
+        invoice_cancel(invoice=invoice, reason="Wrong billing address")
     invoice.refresh_from_db()
     assert invoice.status == ("draft" if status == "issued" else status)
     return invoice
@@ -88,7 +88,7 @@ def test_cancelled_is_refused_without_a_cancellation_document(invoice, before):
 
 def test_cancelled_is_refused_with_the_cancellation_document_of_another_invoice(invoice, customer, restaurant_a):
     other = invoice_issue(order=paid_order(customer=customer, restaurant=restaurant_a), customer=customer)
-    other_cancellation = invoice_cancel(invoice=other)
+    other_cancellation = invoice_cancel(invoice=other, reason="Wrong billing address")
     with pytest.raises(ValidationError, match="Use invoice_cancel"):
         invoice_set_status(invoice=invoice, status="cancelled", cancellation=other_cancellation)
     assert Invoice.objects.get(pk=invoice.pk).status == "draft"
@@ -97,7 +97,7 @@ def test_cancelled_is_refused_with_the_cancellation_document_of_another_invoice(
 @pytest.mark.parametrize("before", ["issued", "sent", "paid"])
 def test_cancelling_moves_any_live_invoice_to_cancelled_with_the_documents_time(invoice, before):
     invoice = _bring_to(invoice, before)
-    document = invoice_cancel(invoice=invoice)
+    document = invoice_cancel(invoice=invoice, reason="Wrong billing address")
     invoice.refresh_from_db()
     assert invoice.status == "cancelled" and invoice.cancelled_at is not None
     assert document.cancels == invoice and document.status == Invoice.Status.ISSUED
