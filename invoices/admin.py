@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from common.money import format_money
 from invoices import admin_payments  # noqa: F401 - registers the payments' admin pages
+from invoices.admin_corrections import InvoiceCorrectionAdminMixin
 from invoices.exports import invoices_csv
 from invoices.facturx import invoice_has_xml
 from invoices.facturx.download import invoice_xml_response
 from invoices.models import Invoice, InvoiceLine
-from invoices.services import invoice_cancel, invoice_pdf_bytes, invoice_set_status
+from invoices.services import invoice_pdf_bytes, invoice_set_status
 from orders.admin import RestaurantScopedAdmin
 
 
@@ -61,11 +62,12 @@ class InvoiceLineInline(admin.TabularInline):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(RestaurantScopedAdmin):
+class InvoiceAdmin(InvoiceCorrectionAdminMixin, RestaurantScopedAdmin):
     """Staff see their restaurants' invoices; nothing on an issued invoice can be edited.
 
-    Only the bookkeeping state moves, through the actions (sent, paid, cancelled
-    - the last issues a cancellation document).
+    Only the bookkeeping state moves, through the actions (sent, paid). A
+    cancellation or correction is a new document, issued from the original's
+    page ("Correct or cancel this document", ``admin_corrections``) with a reason.
     """
 
     list_display = ["number", "kind", "issue_date", "buyer", "total", "status", "restaurant", "pdf_link", "xml_link"]
@@ -74,23 +76,12 @@ class InvoiceAdmin(RestaurantScopedAdmin):
     date_hierarchy = "issue_date"
     list_select_related = ["restaurant"]
     inlines = [InvoiceLineInline]
-    actions = ["export_csv", "mark_sent", "mark_paid", "mark_cancelled"]
+    actions = ["export_csv", "mark_sent", "mark_paid"]
     fieldsets = [
+        (None, {"fields": ["number", "kind", "status", "order", "company", "restaurant", "pdf_link", "xml_link"]}),
         (
-            None,
-            {
-                "fields": [
-                    "number",
-                    "kind",
-                    "cancels",
-                    "status",
-                    "order",
-                    "company",
-                    "restaurant",
-                    "pdf_link",
-                    "xml_link",
-                ]
-            },
+            _("Corrections"),
+            {"fields": ["cancels", "corrects", "replaces", "correction_reason", "corrections"]},
         ),
         (
             "Dates",
@@ -166,6 +157,10 @@ class InvoiceAdmin(RestaurantScopedAdmin):
     def save_related(self, request, form, formsets, change):
         pass
 
+    @admin.display(description=_("Cancellation and corrections"))
+    def corrections(self, obj):
+        return self.corrections_overview(obj)
+
     @admin.display(description="Buyer")
     def buyer(self, obj):
         return obj.buyer_business_name or obj.buyer_name
@@ -209,7 +204,7 @@ class InvoiceAdmin(RestaurantScopedAdmin):
                 name="invoices_invoice_download",
             ),
         ]
-        return extra + super().get_urls()
+        return extra + self.get_correction_urls() + super().get_urls()
 
     def download_view(self, request, pk):
         if not self.has_view_permission(request):
@@ -255,20 +250,3 @@ class InvoiceAdmin(RestaurantScopedAdmin):
     @admin.action(description="Mark selected invoices as paid", permissions=["change"])
     def mark_paid(self, request, queryset):
         self._set_status(request, queryset, Invoice.Status.PAID)
-
-    @admin.action(
-        description="Cancel selected invoices (issues a cancellation document for each)", permissions=["change"]
-    )
-    def mark_cancelled(self, request, queryset):
-        issued, refused = [], []
-        for invoice in queryset:
-            try:
-                issued.append(invoice_cancel(invoice=invoice).number)
-            except ValidationError as exc:
-                refused.extend(exc.messages)
-        if issued:
-            self.message_user(
-                request, f"Cancelled; cancellation document(s) issued: {', '.join(issued)}.", messages.SUCCESS
-            )
-        for message in refused:
-            self.message_user(request, message, messages.WARNING)

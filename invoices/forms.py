@@ -6,6 +6,7 @@ from common.dates import DateRangeFilterForm
 from common.text import validate_document_text
 from common.vatid import vat_id_check
 from invoices.models import Invoice
+from invoices.services.corrections import REASON_MAX_LENGTH
 
 
 class InvoiceFilterForm(DateRangeFilterForm):
@@ -49,3 +50,54 @@ class BusinessMealForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[validate_document_text],
     )
+
+
+class CorrectionForm(forms.Form):
+    """Staff's correction of an issued document: everything or chosen quantities, and the reason.
+
+    Only the input's shape is checked here; what may be credited (no more than
+    remains, something but not everything) is ``invoices.services.correction_plan``'s
+    rule, checked again under the original's lock when the document is issued.
+    """
+
+    FULL = "full"
+    PARTIAL = "partial"
+
+    mode = forms.ChoiceField(
+        label=_("Correction"),
+        widget=forms.RadioSelect,
+        choices=[
+            (PARTIAL, _("Partial correction (invoice correction): credit the quantities chosen below")),
+            (FULL, _("Full cancellation (cancellation invoice): credit everything that remains charged")),
+        ],
+        initial=PARTIAL,
+    )
+    reason = forms.CharField(
+        label=_("Reason (printed on the document)"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_document_text],
+    )
+
+    def __init__(self, *args, balances, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.balances = [balance for balance in balances if balance.quantity > 0]
+        for balance in self.balances:
+            self.fields[f"qty_{balance.line.pk}"] = forms.IntegerField(
+                label=_("Quantity to credit, line %(position)d: %(description)s")
+                % {"position": balance.line.position, "description": balance.line.description},
+                min_value=0,
+                required=False,
+                initial=0,
+                widget=forms.NumberInput(attrs={"min": 0, "max": balance.quantity, "class": "vIntegerField"}),
+            )
+
+    def quantity_fields(self):
+        """(balance, bound field) per line that still has something to credit, for the template."""
+        return [(balance, self[f"qty_{balance.line.pk}"]) for balance in self.balances]
+
+    def quantities(self) -> dict[int, int] | None:
+        """None for the full cancellation, else original line id -> units to credit."""
+        if self.cleaned_data["mode"] == self.FULL:
+            return None
+        return {balance.line.pk: self.cleaned_data.get(f"qty_{balance.line.pk}") or 0 for balance in self.balances}
