@@ -345,6 +345,8 @@ VAT_ID_ONLINE_CHECK = env_str("VAT_ID_ONLINE_CHECK", "")
 # Per customer account (django-ratelimit syntax). Issuing renders a PDF.
 INVOICE_ISSUE_RATE = env_str("INVOICE_ISSUE_RATE", "10/m")
 INVOICE_DOWNLOAD_RATE = env_str("INVOICE_DOWNLOAD_RATE", "60/m")
+# A customer's "corrected invoice, please" (cancellation + re-issue, two numbers each time) per account.
+INVOICE_CORRECTION_REQUEST_RATE = env_str("INVOICE_CORRECTION_REQUEST_RATE", "3/h")
 # TTF fonts shipped in the repo, so PDFs render the same on every machine.
 INVOICE_FONT_DIR = BASE_DIR / "static" / "fonts"
 

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -31,6 +32,14 @@ def _issue_rate(group, request):
 
 def _download_rate(group, request):
     return settings.INVOICE_DOWNLOAD_RATE
+
+
+def _correction_request_rate(group, request):
+    return settings.INVOICE_CORRECTION_REQUEST_RATE
+
+
+# Stored on the cancellation (in the document's language when issued); the customer gives no text of their own.
+REISSUE_REASON = _lazy("Billing details changed at the customer's request")
 
 
 @customer_required
@@ -71,12 +80,26 @@ def invoice_detail(request, invoice_id):
     invoice = get_object_or_404(
         Invoice.objects.select_related("cancels", "cancellation"), pk=invoice_id, customer=request.customer
     )
-    return render(request, "invoices/detail.html", _detail_context(invoice))
+    return render(request, "invoices/detail.html", _detail_context(invoice, customer=request.customer))
 
 
-def _detail_context(invoice, form=None) -> dict:
+def _detail_context(invoice, form=None, *, customer=None) -> dict:
     context = invoice_document_context(invoice)
     context["has_xml"] = invoice_has_xml(invoice)
+    # The cancellation and corrections of this document, and what replaced it (the customer's own only).
+    context["corrective_documents"] = list(
+        services.invoice_corrective_documents(invoice=invoice).filter(customer=invoice.customer_id)
+    )
+    context["replacements"] = list(invoice.replaced_by.filter(customer=invoice.customer_id))
+    context["reissue_offered"] = (
+        customer is not None
+        and invoice.kind == Invoice.Kind.INVOICE
+        and invoice.status != Invoice.Status.CANCELLED
+        and invoice.customer_id == customer.pk
+    )
+    context["reissue_refusal"] = (
+        services.reissue_refusal(invoice=invoice, customer=customer) if context["reissue_offered"] else None
+    )
     if context["business_meal_form"] and invoice.status != Invoice.Status.CANCELLED:
         latest = context["business_meal"]
         initial = (
@@ -102,7 +125,31 @@ def business_meal(request, invoice_id):
         else:
             messages.success(request, _("The business-meal details were saved; the PDF now shows them."))
             return redirect("invoices:detail", invoice.pk)
-    return render(request, "invoices/detail.html", _detail_context(invoice, form), status=400)
+    return render(
+        request, "invoices/detail.html", _detail_context(invoice, form, customer=request.customer), status=400
+    )
+
+
+@customer_required
+@require_POST
+@ratelimit(key="user", rate=_correction_request_rate, method="POST", block=True)
+def invoice_request_correction(request, invoice_id):
+    """The customer changed their billing details: cancel the invoice and issue it again to the new ones."""
+    invoice = get_object_or_404(Invoice, pk=invoice_id, customer=request.customer)
+    try:
+        cancellation, replacement = services.invoice_reissue(
+            invoice=invoice, customer=request.customer, reason=str(REISSUE_REASON), request=request
+        )
+    except services.CorrectionRefused as exc:
+        context = _detail_context(invoice, customer=request.customer)
+        context["reissue_error"] = exc.messages[0]
+        return render(request, "invoices/detail.html", context, status=409)
+    messages.success(
+        request,
+        _("Invoice %(old)s was cancelled by %(cancellation)s; corrected invoice %(new)s replaces it.")
+        % {"old": invoice.number, "cancellation": cancellation.number, "new": replacement.number},
+    )
+    return redirect("invoices:detail", replacement.pk)
 
 
 @customer_required

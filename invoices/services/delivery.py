@@ -48,7 +48,8 @@ def invoice_email_send(*, invoice: Invoice) -> bool:
     return _invoice_mail_send(
         invoice=invoice,
         key=invoice_mail_key(invoice_id=invoice.pk),
-        name="invoice_ready",
+        # A cancellation or correction announces what it corrects, with the reason.
+        name="invoice_corrected" if invoice.is_corrective and invoice.corrected_document else "invoice_ready",
         to=invoice.customer.user.email,
         context={"invoice": invoice, "url": url},
     )

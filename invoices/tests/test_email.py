@@ -77,8 +77,12 @@ def test_cancellation_document_is_mailed_too(customer, mailoutbox, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         cancellation = invoice_cancel(invoice=invoice, reason="Wrong billing address")
     assert len(mailoutbox) == 2
-    assert mailoutbox[1].subject.startswith(f"Cancellation {cancellation.number} for your invoice")
-    assert f"has cancelled invoice {invoice.number}" in mailoutbox[1].body
+    assert mailoutbox[1].subject.startswith(f"Invoice {invoice.number} from ")
+    assert mailoutbox[1].subject.endswith("has been cancelled")
+    assert (
+        f"has cancelled invoice {invoice.number} with cancellation invoice {cancellation.number}" in mailoutbox[1].body
+    )
+    assert "Reason: Wrong billing address" in mailoutbox[1].body
     assert "−€41.87" in mailoutbox[1].body
 
 
