@@ -45,6 +45,10 @@ from orders.models import Order
 
 REASON_MAX_LENGTH = 500
 
+# Only the race tests turn this off, to show that the original's row lock is what
+# stops two corrections from crediting the same units twice. Never change it elsewhere.
+LOCKING_ENABLED = True
+
 # Frozen copies a correction takes over from the original unchanged (the buyer too:
 # a correction corrects that document, it does not re-address it).
 _COPIED_PREFIXES = ("seller_", "place_", "buyer_")
@@ -407,11 +411,11 @@ def _frozen_names() -> list[str]:
 
 def _original_lock(invoice: Invoice) -> Invoice:
     """Lock the original's order row, then the original (the lock order of issuing); return it fresh."""
-    if numbering.LOCKING_ENABLED:
+    locking = LOCKING_ENABLED and numbering.LOCKING_ENABLED
+    if locking:
         Order.objects.select_for_update().filter(pk=invoice.order_id).first()
     originals = Invoice.objects.select_related("restaurant")
-    if numbering.LOCKING_ENABLED:
-        # Only the race tests turn this off, to show the lock is what stops double-crediting.
+    if locking:
         originals = originals.select_for_update(of=("self",))
     return originals.get(pk=invoice.pk)
 
