@@ -67,8 +67,8 @@ class CorrectionForm(forms.Form):
         label=_("Correction"),
         widget=forms.RadioSelect,
         choices=[
-            (PARTIAL, _("Partial correction (invoice correction): credit the quantities chosen below")),
-            (FULL, _("Full cancellation (cancellation invoice): credit everything that remains charged")),
+            (PARTIAL, _("Partial correction (invoice correction): reverse the quantities chosen below")),
+            (FULL, _("Full cancellation (cancellation invoice): reverse everything that remains charged")),
         ],
         initial=PARTIAL,
     )
@@ -84,7 +84,7 @@ class CorrectionForm(forms.Form):
         self.balances = [balance for balance in balances if balance.quantity > 0]
         for balance in self.balances:
             self.fields[f"qty_{balance.line.pk}"] = forms.IntegerField(
-                label=_("Quantity to credit, line %(position)d: %(description)s")
+                label=_("Quantity to reverse, line %(position)d: %(description)s")
                 % {"position": balance.line.position, "description": balance.line.description},
                 min_value=0,
                 required=False,

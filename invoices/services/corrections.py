@@ -183,7 +183,7 @@ def correction_plan(*, balances: list[LineBalance], quantities: Mapping[int, int
                 raise CorrectionRefused(
                     _(
                         "Line %(position)d (%(description)s): only %(remaining)d remain charged, "
-                        "so %(quantity)d cannot be credited."
+                        "so %(quantity)d cannot be reversed."
                     )
                     % {
                         "position": balance.line.position,
@@ -195,10 +195,10 @@ def correction_plan(*, balances: list[LineBalance], quantities: Mapping[int, int
             if quantity:
                 wanted[line_id] = quantity
         if not wanted:
-            raise CorrectionRefused(_("Choose at least one line and the quantity to credit."))
+            raise CorrectionRefused(_("Choose at least one line and the quantity to reverse."))
         if all(wanted.get(b.line.pk, 0) == b.quantity for b in balances):
             raise CorrectionRefused(
-                _("This would credit everything that remains charged; choose the full cancellation instead.")
+                _("This would reverse everything that remains charged; choose the full cancellation instead.")
             )
     planned = []
     for balance in balances:

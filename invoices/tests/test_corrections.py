@@ -95,7 +95,7 @@ def test_over_crediting_is_refused_per_line_and_after_cancellation(customer):
     invoice = issue(customer, ((2, 1250, "7.00"), (1, 490, "19.00")))
     first = line_by_position(invoice, 1)
     invoice_correct(invoice=invoice, quantities={first.pk: 1}, reason=REASON)
-    with pytest.raises(CorrectionRefused, match="only 1 remain charged, so 2 cannot be credited"):
+    with pytest.raises(CorrectionRefused, match="only 1 remain charged, so 2 cannot be reversed"):
         invoice_correct(invoice=invoice, quantities={first.pk: 2}, reason=REASON)
     with pytest.raises(CorrectionRefused, match="choose the full cancellation"):
         invoice_correct(invoice=invoice, quantities={first.pk: 1, line_by_position(invoice, 2).pk: 1}, reason=REASON)

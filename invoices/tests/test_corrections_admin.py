@@ -67,7 +67,7 @@ def test_staff_a_corrects_one_line_with_preview_then_confirmation(client, staff_
     ("data", "message"),
     [
         (lambda inv: partial(inv), "Choose at least one line"),
-        (lambda inv: partial(inv, p1=4), "only 3 remain charged, so 4 cannot be credited"),
+        (lambda inv: partial(inv, p1=4), "only 3 remain charged, so 4 cannot be reversed"),
         (lambda inv: partial(inv, p1=3, p2=2), "choose the full cancellation"),
         (lambda inv: {**partial(inv, p1=1), "reason": "  "}, "This field is required"),
         (lambda inv: {**partial(inv, p1=1), "reason": "x" * 501}, "at most 500 characters"),

@@ -44,7 +44,7 @@ def test_staff_correct_one_line_and_the_customer_sees_it(
     axe_check(page, state="correction form")
     page.get_by_test_id("preview-correction").click()  # nothing chosen, no reason: errors, nothing issued
     expect(page.get_by_text("This field is required.")).to_be_visible()
-    page.get_by_label(f"Quantity to credit, line 1: {dish.description}").fill("1")
+    page.get_by_label(f"Quantity to reverse, line 1: {dish.description}").fill("1")
     page.get_by_label("Reason (printed on the document)").fill("One portion was cold and sent back")
     shot(page, "admin-form")
     page.get_by_test_id("preview-correction").click()

@@ -64,7 +64,7 @@ def test_two_concurrent_corrections_cannot_credit_the_same_units_twice(customer,
 
     credited = sum(c.quantity for c in line.correction_lines.all())
     if locking:
-        assert "only 0 remain charged, so 2 cannot be credited" in outcome["second"]
+        assert "only 0 remain charged, so 2 cannot be reversed" in outcome["second"]
         assert credited == -2 and Invoice.objects.filter(corrects=invoice).count() == 1
     else:
         assert credited == -4  # two documents credited the same two units
