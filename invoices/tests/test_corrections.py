@@ -249,3 +249,38 @@ def test_any_sequence_of_corrections_never_credits_more_than_charged_and_sums_pe
         for document in documents:
             assert document.total_cents == document.subtotal_cents + document.tax_cents
             assert document.total_cents == sum(line.gross_cents for line in document.lines.all())
+
+
+def pdf_text(document) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    from invoices.pdf import invoice_render_pdf
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(invoice_render_pdf(document))).pages)
+
+
+def test_the_pdfs_name_the_original_the_reason_and_what_a_reissue_replaces(customer):
+    invoice = issue(customer, ((3, 1000, "19.00"), (2, 1250, "7.00")))
+    correction = invoice_correct(invoice=invoice, quantities={line_by_position(invoice, 1).pk: 1}, reason=REASON)
+    text = pdf_text(correction)
+    assert "Invoice correction" in text and correction.number in text
+    assert f"Corrects invoice {invoice.number} of {invoice.issue_date:%-d %B %Y}" in text
+    assert REASON in text and "−€10.00" in text
+    assert "Credit note" not in text and "credit note" not in text
+
+    cancellation, replacement = invoice_reissue(invoice=invoice, customer=_changed(customer), reason="New address")
+    text = pdf_text(cancellation)
+    assert "Cancellation invoice" in text and f"Cancels invoice {invoice.number} of" in text and "New address" in text
+    text = pdf_text(replacement)
+    assert f"Replaces invoice {invoice.number} of" in text and "New Street 5" in text
+
+
+def test_balances_take_two_queries(customer, django_assert_num_queries):
+    invoice = issue(customer, ((3, 1000, "19.00"), (2, 1250, "7.00"), (1, 490, "19.00")))
+    invoice_correct(invoice=invoice, quantities={line_by_position(invoice, 1).pk: 1}, reason=REASON)
+    invoice_correct(invoice=invoice, quantities={line_by_position(invoice, 2).pk: 1}, reason=REASON)
+    with django_assert_num_queries(2):
+        balances = invoice_balances(invoice=invoice)
+    assert [b.quantity for b in balances] == [2, 1, 1]
