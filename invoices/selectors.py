@@ -24,3 +24,13 @@ def invoices_for_customer(
 def invoice_live_for_order(*, order: Order | int) -> Invoice | None:
     """The order's live invoice (``Invoice.objects.live()``), if any."""
     return Invoice.objects.live().filter(order=order).first()
+
+
+def invoice_cancelled_unreplaced(*, order: Order | int | None = None, payment: int | None = None) -> Invoice | None:
+    """The latest cancelled full invoice of an order or payment that no later invoice replaces yet.
+
+    A new invoice for the same supply is its re-issue: it records this one in ``replaces``.
+    """
+    invoices = Invoice.objects.filter(kind=Invoice.Kind.INVOICE, status=Invoice.Status.CANCELLED)
+    invoices = invoices.filter(payment=payment) if payment is not None else invoices.filter(order=order)
+    return invoices.filter(replaced_by__isnull=True).order_by("-year", "-sequence").first()

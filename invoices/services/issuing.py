@@ -23,7 +23,7 @@ from common.money import format_money, vat_breakdown
 from customers.models import Customer
 from customers.services import customer_email_verified
 from invoices.models import Invoice, InvoiceLine
-from invoices.selectors import invoice_live_for_order
+from invoices.selectors import invoice_cancelled_unreplaced, invoice_live_for_order
 from invoices.services import numbering
 from invoices.services.delivery import invoice_deliver_after_commit
 from invoices.services.xml_record import invoice_xml_record
@@ -226,6 +226,7 @@ def _invoice_create(*, order_id: int, customer_id: int, now: datetime | None) ->
             tax_cents=tax,
             total_cents=gross,
             status=Invoice.Status.ISSUED,
+            replaces=invoice_cancelled_unreplaced(order=order.pk),
             notes=f"Paid in full on {paid_on:%d %B %Y}; nothing is due. Order #{order.pk}.",
             **_seller_copy(restaurant.company),
             **_place_copy(restaurant),

@@ -27,6 +27,7 @@ from audit.services import audit_record
 from common.money import format_money
 from customers.models import Customer
 from invoices.models import LIVE_PAYMENT_DOCUMENT, BusinessMealDeclaration, Invoice, InvoiceLine
+from invoices.selectors import invoice_cancelled_unreplaced
 from invoices.services import numbering
 from invoices.services.corrections import invoice_cancel
 from invoices.services.delivery import invoice_deliver_after_commit
@@ -186,6 +187,8 @@ def _document_create(
         tax_cents=tax,
         total_cents=gross,
         status=Invoice.Status.ISSUED,
+        # A full invoice issued after the payment's invoice was cancelled is its re-issue.
+        replaces=invoice_cancelled_unreplaced(payment=payment.pk) if kind == Invoice.Kind.INVOICE else None,
         notes=(
             f"Paid in full on {paid_on:%d %B %Y} ({payment.get_method_display().lower()}); nothing is due. "
             f"Orders {order_refs}."

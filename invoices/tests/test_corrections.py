@@ -284,3 +284,34 @@ def test_balances_take_two_queries(customer, django_assert_num_queries):
     with django_assert_num_queries(2):
         balances = invoice_balances(invoice=invoice)
     assert [b.quantity for b in balances] == [2, 1, 1]
+
+
+def test_an_invoice_issued_again_after_a_cancellation_records_what_it_replaces(customer):
+    order = paid_order(customer=customer, lines=((2, 1250, "7.00"),))
+    first = invoice_issue(order=order, customer=customer)
+    invoice_cancel(invoice=first, reason="Wrong company name")
+    second = invoice_issue(order=order, customer=customer)
+    assert second.replaces_id == first.pk
+    invoice_cancel(invoice=second, reason="Wrong company name again")
+    third = invoice_issue(order=order, customer=customer)
+    assert third.replaces_id == second.pk  # the latest cancelled one, not the first again
+
+
+def test_a_payments_invoice_issued_again_after_its_cancellation_replaces_it(restaurant_a, staff_a):
+    from invoices.services.payment_documents import payment_invoice_issue
+
+    table = TableFactory(restaurant=restaurant_a)
+    order = order_with_lines(restaurant=restaurant_a, table=table, lines=((2, 450, "19.00"),))
+    payment = payment_record(order_ids=[order.pk], method="card", tip_cents=0, tip_confirmed=True)
+    buyer = {
+        "buyer_name": "Erika Mustermann",
+        "buyer_street": "Hauptstraße 1",
+        "buyer_postal_code": "80331",
+        "buyer_city": "München",
+        "buyer_country": "DE",
+    }
+    first, _ = payment_invoice_issue(payment=payment, buyer=buyer, issued_by=staff_a)
+    assert first.replaces_id is None
+    invoice_cancel(invoice=first, reason="Wrong buyer", actor=staff_a)
+    second, _ = payment_invoice_issue(payment=payment, buyer={**buyer, "buyer_name": "Max Muster"}, issued_by=staff_a)
+    assert second.replaces_id == first.pk and second.buyer_name == "Max Muster"
