@@ -126,7 +126,7 @@ def export_orders(*, customer: Customer) -> list[dict[str, Any]]:
 def _invoices(*, customer: Customer) -> list[Invoice]:
     return list(
         Invoice.objects.filter(customer=customer)
-        .select_related("cancels")
+        .select_related("cancels", "corrects", "replaces")
         .prefetch_related("lines")
         .order_by("issue_date", "id")
     )
@@ -150,6 +150,9 @@ def export_invoice(*, invoice: Invoice, pdf_name: str) -> dict[str, Any]:
         "number": invoice.number,
         "kind": invoice.kind,
         "cancels": invoice.cancels.number if invoice.cancels_id else None,
+        "corrects": invoice.corrects.number if invoice.corrects_id else None,
+        "replaces": invoice.replaces.number if invoice.replaces_id else None,
+        "correction_reason": invoice.correction_reason,
         "order_id": invoice.order_id,
         "status": invoice.status,
         "issue_date": invoice.issue_date,
