@@ -52,6 +52,7 @@ def test_customer_sees_the_correction_under_the_invoice_and_gets_a_mail(
     page = customer_client.get(detail(correction)).content.decode()
     assert "Invoice correction" in page and "Corrects invoice" in page and REASON in page
     assert f"{invoice.number} of" in page
+    assert f'This invoice correction corrects <a href="/customer/invoices/{invoice.pk}">{invoice.number}</a>' in page
     assert customer_client.get(f"/customer/invoices/{correction.pk}/download").content.startswith(b"%PDF-")
 
 
