@@ -115,3 +115,34 @@ def test_requests_are_rate_limited_with_a_readable_429(customer, customer_client
     assert response.status_code == 429
     assert "Too many" in response.content.decode() or "too many" in response.content.decode()
     assert Invoice.objects.filter(replaces__isnull=False).count() == 1
+
+
+def test_a_walk_in_buyer_gets_the_correction_with_the_pdf_attached(
+    restaurant_a, staff_a, smtp_server, django_capture_on_commit_callbacks
+):
+    from invoices.services.payment_documents import payment_invoice_issue
+    from orders.services_payment import payment_record
+    from orders.tests.factories import TableFactory, order_with_lines
+
+    table = TableFactory(restaurant=restaurant_a)
+    order = order_with_lines(restaurant=restaurant_a, table=table, lines=((2, 450, "19.00"), (1, 300, "7.00")))
+    payment = payment_record(order_ids=[order.pk], method="card", tip_cents=0, tip_confirmed=True)
+    buyer = {
+        "buyer_name": "Erika Mustermann",
+        "buyer_street": "Hauptstraße 1",
+        "buyer_postal_code": "80331",
+        "buyer_city": "München",
+        "buyer_country": "DE",
+        "buyer_email": "erika@example.com",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice, _ = payment_invoice_issue(payment=payment, buyer=buyer, issued_by=staff_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        correction = invoice_correct(invoice=invoice, quantities={invoice.lines.get(position=1).pk: 1}, reason=REASON)
+    [message] = [m for m in smtp_server.messages if correction.number in m["Subject"]]
+    assert message["To"] == "erika@example.com"
+    assert message["Subject"].startswith(f"Invoice correction {correction.number} for invoice {invoice.number}")
+    text = message.get_body(("plain",)).get_content()
+    assert f"with invoice correction {correction.number}" in text and f"Reason: {REASON}" in text
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == correction.pdf_filename
