@@ -315,3 +315,17 @@ def test_a_payments_invoice_issued_again_after_its_cancellation_replaces_it(rest
     invoice_cancel(invoice=first, reason="Wrong buyer", actor=staff_a)
     second, _ = payment_invoice_issue(payment=payment, buyer={**buyer, "buyer_name": "Max Muster"}, issued_by=staff_a)
     assert second.replaces_id == first.pk and second.buyer_name == "Max Muster"
+
+
+def test_reissue_of_a_payments_invoice_keeps_the_payment_tip_and_one_document_in_force(customer, restaurant_a):
+    from invoices.services.issuing import _buyer_copy
+    from invoices.services.payment_documents import payment_document_live, payment_invoice_issue
+
+    table = TableFactory(restaurant=restaurant_a)
+    order = order_with_lines(restaurant=restaurant_a, table=table, lines=((2, 450, "19.00"),), customer=customer)
+    payment = payment_record(order_ids=[order.pk], method="card", tip_cents=120, tip_confirmed=True)
+    invoice, _ = payment_invoice_issue(payment=payment, buyer=_buyer_copy(customer), customer=customer)
+    cancellation, replacement = invoice_reissue(invoice=invoice, customer=_changed(customer), reason=REASON)
+    assert (replacement.payment_id, replacement.tip_cents, replacement.paid_cents) == (payment.pk, 120, 1020)
+    assert replacement.payment_method == "card" and cancellation.payment_id == payment.pk
+    assert payment_document_live(payment=payment) == replacement
