@@ -329,3 +329,20 @@ def test_reissue_of_a_payments_invoice_keeps_the_payment_tip_and_one_document_in
     assert (replacement.payment_id, replacement.tip_cents, replacement.paid_cents) == (payment.pk, 120, 1020)
     assert replacement.payment_method == "card" and cancellation.payment_id == payment.pk
     assert payment_document_live(payment=payment) == replacement
+
+
+def test_the_services_documents_carry_valid_facturx_xml_with_the_original_reference(customer):
+    from invoices.tests.test_facturx_xml import assert_valid, text, texts
+
+    invoice = issue(customer, ((3, 1000, "19.00"), (2, 1250, "7.00"), (1, 490, "19.00")))
+    correction = invoice_correct(invoice=invoice, quantities={line_by_position(invoice, 1).pk: 1}, reason=REASON)
+    assert correction.xml_sha256  # recorded at issue, like every document with a buyer
+    root = assert_valid(correction)
+    assert text(root, "rsm:ExchangedDocument/ram:TypeCode") == "381"
+    assert text(root, ".//ram:InvoiceReferencedDocument/ram:IssuerAssignedID") == invoice.number
+    assert texts(root, ".//ram:BilledQuantity") == ["1"] and text(root, ".//ram:GrandTotalAmount") == "10.00"
+    cancellation, replacement = invoice_reissue(invoice=invoice, customer=_changed(customer), reason="New address")
+    assert text(assert_valid(cancellation), ".//ram:GrandTotalAmount") == "49.90"
+    root = assert_valid(replacement)
+    assert text(root, "rsm:ExchangedDocument/ram:TypeCode") == "380"
+    assert text(root, ".//ram:InvoiceReferencedDocument/ram:IssuerAssignedID") == invoice.number

@@ -140,7 +140,7 @@ def test_invoice_pdf_is_facturx_en16931_pdfa_3b(invoice):
 
 
 def test_cancellation_pdf_is_facturx_with_its_credit_note(invoice):
-    cancellation = invoice_cancel(invoice=invoice)
+    cancellation = invoice_cancel(invoice=invoice, reason="Wrong billing address")
     assert b"<ram:TypeCode>381</ram:TypeCode>" in assert_facturx(cancellation)
 
 

@@ -175,7 +175,7 @@ def test_seller_register_number_is_the_legal_registration(customer):
 
 
 def test_cancellation_is_a_credit_note_with_positive_amounts_and_the_original_reference(invoice):
-    cancellation = invoice_cancel(invoice=invoice)
+    cancellation = invoice_cancel(invoice=invoice, reason="Wrong billing address")
     root = assert_valid(cancellation)
     assert text(root, "rsm:ExchangedDocument/ram:TypeCode") == "381"
     assert text(root, ".//ram:InvoiceReferencedDocument/ram:IssuerAssignedID") == invoice.number
@@ -200,11 +200,10 @@ def test_partial_correction_is_a_credit_note_for_the_corrected_lines_only(invoic
 
 
 def test_reissue_after_cancellation_is_an_invoice_naming_the_one_it_replaces(invoice, customer):
-    invoice_cancel(invoice=invoice)
+    invoice_cancel(invoice=invoice, reason="Wrong billing address")
     reissue = invoice_issue(order=invoice.order, customer=customer)
     assert reissue.pk != invoice.pk
-    Invoice.objects.filter(pk=reissue.pk).update(replaces=invoice)  # what the corrections service records
-    reissue.refresh_from_db()
+    assert reissue.replaces_id == invoice.pk  # recorded at issue (invoice_cancelled_unreplaced)
     root = assert_valid(reissue)
     assert text(root, "rsm:ExchangedDocument/ram:TypeCode") == "380"
     assert text(root, ".//ram:InvoiceReferencedDocument/ram:IssuerAssignedID") == invoice.number
