@@ -197,7 +197,7 @@ class InvoiceAdmin(RestaurantScopedAdmin):
         done, refused = 0, []
         for invoice in queryset:
             try:
-                invoice_set_status(invoice=invoice, status=status)
+                invoice_set_status(invoice=invoice, status=status, actor=request.user, request=request)
                 done += 1
             except ValidationError as exc:
                 refused.extend(exc.messages)
@@ -230,7 +230,7 @@ class InvoiceAdmin(RestaurantScopedAdmin):
         issued, refused = [], []
         for invoice in queryset:
             try:
-                issued.append(invoice_cancel(invoice=invoice).number)
+                issued.append(invoice_cancel(invoice=invoice, actor=request.user, request=request).number)
             except ValidationError as exc:
                 refused.extend(exc.messages)
         if issued:

@@ -1,6 +1,7 @@
 """Cancelling an invoice: a new numbered document with negated lines, never an edit."""
 
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,11 +10,18 @@ from customers.models import Customer
 from invoices.models import Invoice, InvoiceLine
 from invoices.services import numbering
 from invoices.services.delivery import invoice_deliver_after_commit
-from invoices.services.status import invoice_set_status
+from invoices.services.status import invoice_issue_audit, invoice_set_status
 from orders.models import Order
 
 
-def invoice_cancel(*, invoice: Invoice, now: datetime | None = None, customer: Customer | None = None) -> Invoice:
+def invoice_cancel(
+    *,
+    invoice: Invoice,
+    now: datetime | None = None,
+    customer: Customer | None = None,
+    actor: Any = None,
+    request: Any = None,
+) -> Invoice:
     """Cancel an invoice by issuing a cancellation document; returns that document.
 
     The original keeps its number and content and is marked cancelled; the
@@ -21,7 +29,8 @@ def invoice_cancel(*, invoice: Invoice, now: datetime | None = None, customer: C
     totals, so the two sum to zero in the books. The order can then be invoiced
     again (e.g. after the customer corrected the billing address). ``customer``
     gives a guest's receipt's cancellation to the customer who asked for the
-    full invoice, so they see both documents.
+    full invoice, so they see both documents. Audited: the cancellation's
+    DOCUMENT_ISSUED and the original's DOCUMENT_STATUS entry, by ``actor``.
     """
     with transaction.atomic():
         orders = Order.objects.all()
@@ -79,7 +88,15 @@ def invoice_cancel(*, invoice: Invoice, now: datetime | None = None, customer: C
                 for line in original.lines.all()
             ]
         )
-        invoice_set_status(invoice=original, status=Invoice.Status.CANCELLED, cancellation=document, now=moment)
+        invoice_issue_audit(document=document, actor=actor, request=request, cancels=original.number)
+        invoice_set_status(
+            invoice=original,
+            status=Invoice.Status.CANCELLED,
+            cancellation=document,
+            now=moment,
+            actor=actor,
+            request=request,
+        )
         original.refresh_from_db(fields=["status", "cancelled_at"])
         invoice_deliver_after_commit(invoice_id=document.pk)
     return document

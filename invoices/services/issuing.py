@@ -26,6 +26,7 @@ from invoices.models import Invoice, InvoiceLine
 from invoices.selectors import invoice_live_for_order
 from invoices.services import numbering
 from invoices.services.delivery import invoice_deliver_after_commit
+from invoices.services.status import invoice_issue_audit
 from orders.models import Company, Order, OrderLine, Restaurant
 
 logger = logging.getLogger(__name__)
@@ -233,6 +234,7 @@ def _invoice_create(*, order_id: int, customer_id: int, now: datetime | None) ->
         for line in lines:
             line.invoice = invoice
         InvoiceLine.objects.bulk_create(lines)
+        invoice_issue_audit(document=invoice, actor=customer.user, order=order.pk)
         invoice_deliver_after_commit(invoice_id=invoice.pk)
     return invoice
 

@@ -108,7 +108,7 @@ def payment_invoice_issue(
                 _("An invoice has already been issued for this payment. Please ask the staff for a copy.")
             )
         if live is not None:
-            cancellation = invoice_cancel(invoice=live, now=now, customer=customer)
+            cancellation = invoice_cancel(invoice=live, now=now, customer=customer, actor=issued_by, request=request)
         document = _document_create(
             payment=locked,
             kind=Invoice.Kind.INVOICE,
