@@ -196,9 +196,7 @@ def test_another_customers_data_is_never_in_the_zip(customer_client, customer, h
     orders = read_json(archive, "orders.json")
     assert other_history["order"].pk not in {o["id"] for o in orders}
     # Only this session's own sign-in and invoices, not the other customer's.
-    assert [e["action"] for e in read_json(archive, "audit_log.json") if e["action"] != "document_issued"] == [
-        "login"
-    ]
+    assert [e["action"] for e in read_json(archive, "audit_log.json") if e["action"] != "document_issued"] == ["login"]
     issued = {e["object_id"] for e in read_json(archive, "audit_log.json") if e["action"] == "document_issued"}
     assert issued == {str(i.pk) for i in history["invoices"]}
 
