@@ -10,8 +10,17 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.db import connection
+
 from invoices.models import Invoice
 from invoices.storage import invoice_storage
+
+# The PostgreSQL triggers that freeze issued documents (migration 0006_tamper_triggers).
+FREEZE_TRIGGERS = {
+    "invoices_invoice_frozen": "invoices_invoice",
+    "invoices_invoiceline_insert_only": "invoices_invoiceline",
+    "invoices_businessmealdeclaration_insert_only": "invoices_businessmealdeclaration",
+}
 
 MISSING = "missing"
 ALTERED = "altered"
@@ -70,3 +79,21 @@ def invoice_documents_check(*, summary: DocumentCheck | None = None) -> Iterator
             summary.without_hash += 1
         elif actual != invoice.pdf_sha256:
             yield DocumentProblem(invoice.pk, invoice.number, path, ALTERED, f"sha256 {actual}")
+
+
+def invoice_freeze_triggers_missing() -> list[str]:
+    """The freeze triggers that are absent or disabled (PostgreSQL); always empty on other databases.
+
+    A table owner can drop or disable a trigger; this makes that visible in
+    ``check_documents`` instead of leaving the documents silently unprotected.
+    """
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND t.tgname = ANY(%s) AND c.relname = ANY(%s)",
+            [list(FREEZE_TRIGGERS), list(FREEZE_TRIGGERS.values())],
+        )
+        active = {name for (name,) in cursor.fetchall()}
+    return sorted(f"{name} on {table}" for name, table in FREEZE_TRIGGERS.items() if name not in active)

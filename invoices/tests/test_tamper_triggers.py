@@ -114,3 +114,16 @@ def test_truncate_between_transactional_tests_is_not_a_row_delete(customer):
             [["invoices_invoice_frozen", "invoices_invoiceline_insert_only"]],
         )
         assert cursor.fetchone()[0] == 2
+
+
+def test_check_documents_reports_a_disabled_freeze_trigger(capsys):
+    from django.core.management import CommandError, call_command
+
+    call_command("check_documents")
+    assert "0 problem(s)" in capsys.readouterr().out
+    sql("ALTER TABLE invoices_invoiceline DISABLE TRIGGER invoices_invoiceline_insert_only")
+    with pytest.raises(CommandError):
+        call_command("check_documents")
+    out = capsys.readouterr().out
+    assert "database\ttrigger missing or disabled\tinvoices_invoiceline_insert_only on invoices_invoiceline" in out
+    assert "Checked 0 document(s): 1 problem(s)." in out
