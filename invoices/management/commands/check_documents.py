@@ -6,8 +6,9 @@ from invoices.integrity import DocumentCheck, invoice_documents_check, invoice_f
 class Command(BaseCommand):
     help = (
         "List issued documents whose stored PDF is missing, unreadable, never stored, or differs from the "
-        "SHA-256 recorded when it was stored, and (PostgreSQL) any missing or disabled trigger that freezes "
-        "issued documents. Exits with status 1 if there is any. Run it after a restore."
+        "SHA-256 recorded when it was stored; documents whose frozen rows no longer give the XML SHA-256 "
+        "recorded at issue; and (PostgreSQL) any missing or disabled trigger that freezes issued documents. "
+        "Exits with status 1 if there is any. Run it after a restore."
     )
 
     def handle(self, *args, **options):
