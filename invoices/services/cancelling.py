@@ -88,7 +88,7 @@ def invoice_cancel(
                 for line in original.lines.all()
             ]
         )
-        invoice_issue_audit(document=document, actor=actor, request=request, cancels=original.number)
+        invoice_issue_audit(document=document, actor=actor, request=request, corrects=original.number)
         invoice_set_status(
             invoice=original,
             status=Invoice.Status.CANCELLED,
