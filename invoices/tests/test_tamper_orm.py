@@ -160,3 +160,12 @@ def test_business_meal_declarations_are_insert_only(invoice):
         with pytest.raises(IssuedInvoiceError):
             attempt()
     assert BusinessMealDeclaration.objects.get(pk=declaration.pk).host == "H"
+
+
+def test_the_database_trigger_allows_exactly_the_columns_the_orm_allows():
+    import importlib
+
+    trigger = importlib.import_module("invoices.migrations.0006_tamper_triggers")
+    orm = {Invoice._meta.get_field(name).column for name in Invoice.BULK_MUTABLE_FIELDS}
+    assert set(trigger.MUTABLE) == orm
+    assert Invoice.WRITE_ONCE_FIELDS <= Invoice.MUTABLE_FIELDS
