@@ -1,22 +1,35 @@
-"""Are the stored document files still the ones we wrote? (``manage.py check_documents``)
+"""Are the records and stored files still the ones we wrote? (``manage.py check_documents``)
 
-The frozen database rows are the record; a stored PDF is the copy that was
-delivered. After a restore, a storage migration or a disk incident, each
-issued document's file must still exist and hash to what was recorded when
-it was stored.
+The frozen database rows are the record, fixed at issue by the SHA-256 of
+their EN 16931 XML (``Invoice.xml_sha256``, the XML is deterministic); a
+stored PDF is the copy that was delivered. After a restore, a storage
+migration or a disk incident, each issued document's file must still exist
+and hash to what was recorded when it was stored, and each document's rows
+must still give the XML hash recorded at issue (a change made around the
+ORM and the database triggers shows up here).
 """
 
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.db import connection
+
 from invoices.models import Invoice
 from invoices.storage import invoice_storage
+
+# The PostgreSQL triggers that freeze issued documents (migration 0006_tamper_triggers).
+FREEZE_TRIGGERS = {
+    "invoices_invoice_frozen": "invoices_invoice",
+    "invoices_invoiceline_insert_only": "invoices_invoiceline",
+    "invoices_businessmealdeclaration_insert_only": "invoices_businessmealdeclaration",
+}
 
 MISSING = "missing"
 ALTERED = "altered"
 NOT_STORED = "not stored"
 UNREADABLE = "unreadable"
+RECORD_ALTERED = "record altered"
 
 
 @dataclass(frozen=True)
@@ -70,3 +83,48 @@ def invoice_documents_check(*, summary: DocumentCheck | None = None) -> Iterator
             summary.without_hash += 1
         elif actual != invoice.pdf_sha256:
             yield DocumentProblem(invoice.pk, invoice.number, path, ALTERED, f"sha256 {actual}")
+    yield from invoice_records_check()
+
+
+def invoice_records_check() -> Iterator[DocumentProblem]:
+    """Yields each document whose frozen rows no longer give the XML hash recorded at issue.
+
+    Documents without XML (receipts, older documents: empty ``xml_sha256``)
+    have nothing to compare. Streams the documents with their lines in chunks.
+    """
+    try:
+        from invoices.facturx import invoice_facturx_xml
+    except ImportError:  # the XML builder is not part of this installation
+        return
+    documents = (
+        Invoice.objects.exclude(xml_sha256="")
+        .select_related("cancels", "corrects", "replaces")
+        .prefetch_related("lines")
+        .order_by("pk")
+    )
+    for invoice in documents.iterator(chunk_size=200):
+        try:
+            actual = hashlib.sha256(invoice_facturx_xml(invoice)).hexdigest()
+        except Exception as exc:
+            yield DocumentProblem(invoice.pk, invoice.number, "", RECORD_ALTERED, f"{type(exc).__name__}: {exc}")
+            continue
+        if actual != invoice.xml_sha256:
+            yield DocumentProblem(invoice.pk, invoice.number, "", RECORD_ALTERED, f"XML sha256 {actual}")
+
+
+def invoice_freeze_triggers_missing() -> list[str]:
+    """The freeze triggers that are absent or disabled (PostgreSQL); always empty on other databases.
+
+    A table owner can drop or disable a trigger; this makes that visible in
+    ``check_documents`` instead of leaving the documents silently unprotected.
+    """
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND t.tgname = ANY(%s) AND c.relname = ANY(%s)",
+            [list(FREEZE_TRIGGERS), list(FREEZE_TRIGGERS.values())],
+        )
+        active = {name for (name,) in cursor.fetchall()}
+    return sorted(f"{name} on {table}" for name, table in FREEZE_TRIGGERS.items() if name not in active)

@@ -6,6 +6,8 @@ never deleted and never edited; a mistake is corrected by a cancellation
 document (negated lines, its own number) and, if needed, a new invoice.
 """
 
+from collections.abc import Iterable
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -45,13 +47,62 @@ LIVE_INVOICE = Q(kind="invoice") & ~Q(status="cancelled")
 LIVE_PAYMENT_DOCUMENT = Q(payment__isnull=False) & Q(kind__in=["invoice", "receipt"]) & ~Q(status="cancelled")
 
 
+# Set while ``InvoiceQuerySet.bulk_update`` runs: it has checked its objects, and Django's
+# implementation then calls ``update()`` with ``Case`` expressions the check cannot read.
+_bulk_update_checked: ContextVar[bool] = ContextVar("invoice_bulk_update_checked", default=False)
+
+
 class InvoiceQuerySet(models.QuerySet):
+    """Bulk writes limited to what may change after issue (``Invoice.MUTABLE_FIELDS``).
+
+    ``update()`` and ``bulk_update()`` accept only the status, its timestamps,
+    the PDF copy's fields, the write-once hashes (from empty to a value, never
+    changed or emptied) and the customer link, which may only be emptied
+    (account deletion). Anything else raises IssuedInvoiceError before a query
+    runs. On PostgreSQL triggers enforce the same rule for any SQL (migration
+    ``0006_tamper_triggers``).
+    """
+
     def live(self):
         """Invoices in force (``LIVE_INVOICE``): at most one per order."""
         return self.filter(LIVE_INVOICE)
 
     def delete(self):
         raise IssuedInvoiceError("Issued invoices are never deleted; cancel them instead.")
+
+    def update(self, **kwargs):
+        if _bulk_update_checked.get():
+            return super().update(**kwargs)
+        Invoice.bulk_fields_check(kwargs.keys())
+        for field in ("customer", "customer_id"):
+            if field in kwargs and kwargs[field] is not None:
+                raise IssuedInvoiceError("An issued invoice's customer link can only be emptied (account deletion).")
+        for field in Invoice.WRITE_ONCE_FIELDS:
+            if field in kwargs:
+                value = kwargs[field]
+                if not isinstance(value, str) or not value:
+                    raise IssuedInvoiceError(f"{field} is written once, with a value; it is never emptied.")
+                if self.exclude(**{field: ""}).exclude(**{field: value}).exists():
+                    raise IssuedInvoiceError(f"{field} is written once and is already set.")
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        Invoice.bulk_fields_check(fields)
+        names = {Invoice._meta.get_field(name).name for name in fields}
+        if "customer" in names and any(obj.customer_id is not None for obj in objs):
+            raise IssuedInvoiceError("An issued invoice's customer link can only be emptied (account deletion).")
+        for field in Invoice.WRITE_ONCE_FIELDS & names:
+            if any(not getattr(obj, field) for obj in objs):
+                raise IssuedInvoiceError(f"{field} is written once, with a value; it is never emptied.")
+            stored = dict(self.model._base_manager.filter(pk__in=[obj.pk for obj in objs]).values_list("pk", field))
+            if any(stored.get(obj.pk) not in ("", getattr(obj, field)) for obj in objs):
+                raise IssuedInvoiceError(f"{field} is written once and is already set.")
+        token = _bulk_update_checked.set(True)
+        try:
+            return super().bulk_update(objs, fields, batch_size=batch_size)
+        finally:
+            _bulk_update_checked.reset(token)
 
 
 class IssuedInvoiceError(ValidationError):
@@ -103,6 +154,11 @@ class Invoice(models.Model):
             "xml_sha256",
         }
     )
+    # Written once: from "" to the hash, then never changed or emptied.
+    WRITE_ONCE_FIELDS = frozenset({"pdf_sha256", "xml_sha256"})
+    # What bulk writes (update/bulk_update) may touch: the above, and the customer link, which only
+    # account deletion changes, by emptying it. ``save()`` never changes the link.
+    BULK_MUTABLE_FIELDS = MUTABLE_FIELDS | {"customer", "customer_id"}
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INVOICE)
     cancels = models.OneToOneField(
@@ -265,10 +321,25 @@ class Invoice(models.Model):
                     "An issued invoice cannot be edited; only its status and PDF copy may change "
                     "(save with update_fields)."
                 )
+            for field in self.WRITE_ONCE_FIELDS & set(update_fields):
+                value = getattr(self, field)
+                stored = type(self)._base_manager.filter(pk=self.pk).values_list(field, flat=True).first()
+                if not value or stored not in ("", value):
+                    raise IssuedInvoiceError(f"{field} is written once, from empty to a value.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise IssuedInvoiceError(f"Invoice {self.number} is issued and can never be deleted; cancel it instead.")
+
+    @classmethod
+    def bulk_fields_check(cls, fields: Iterable[str]) -> None:
+        """Raise IssuedInvoiceError unless every field may change after issue (``BULK_MUTABLE_FIELDS``)."""
+        frozen = sorted(set(fields) - cls.BULK_MUTABLE_FIELDS)
+        if frozen:
+            raise IssuedInvoiceError(
+                f"Issued invoices are frozen: {', '.join(frozen)} cannot be changed "
+                "(only status, delivery and PDF copy fields, write-once hashes, and emptying the customer link)."
+            )
 
     @property
     def is_cancellation(self) -> bool:
@@ -329,6 +400,9 @@ class InvoiceLineQuerySet(models.QuerySet):
         raise IssuedInvoiceError("Lines of an issued invoice are never deleted; cancel the invoice instead.")
 
     def update(self, **kwargs):
+        raise IssuedInvoiceError("Lines of an issued invoice are never edited; cancel the invoice instead.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
         raise IssuedInvoiceError("Lines of an issued invoice are never edited; cancel the invoice instead.")
 
 
@@ -408,6 +482,19 @@ class InvoiceLine(models.Model):
         return round_half_up(Decimal(self.unit_price_gross_cents) * 100 / (100 + rate))
 
 
+class BusinessMealDeclarationQuerySet(models.QuerySet):
+    """Insert-only: every edit of a declaration adds a row."""
+
+    def update(self, **kwargs):
+        raise IssuedInvoiceError("A business-meal declaration is never edited; enter a new one.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise IssuedInvoiceError("A business-meal declaration is never edited; enter a new one.")
+
+    def delete(self):
+        raise IssuedInvoiceError("A business-meal declaration is kept with its document and never deleted.")
+
+
 class BusinessMealDeclaration(models.Model):
     """The host's declaration for a business meal (Bewirtungsbeleg): host, occasion, participants.
 
@@ -423,6 +510,8 @@ class BusinessMealDeclaration(models.Model):
     participants = models.TextField(_("participants"), max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = BusinessMealDeclarationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
 
@@ -433,3 +522,6 @@ class BusinessMealDeclaration(models.Model):
         if not self._state.adding:
             raise IssuedInvoiceError("A business-meal declaration is never edited; enter a new one.")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise IssuedInvoiceError("A business-meal declaration is kept with its document and never deleted.")

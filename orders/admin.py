@@ -415,7 +415,7 @@ class OrderAdmin(OrderBoardAdminMixin, OrderPaymentAdminMixin, RestaurantScopedA
         moved, refused = 0, []
         for order in queryset:
             try:
-                order_set_status(order=order, status=status)
+                order_set_status(order=order, status=status, actor=request.user, request=request)
                 moved += 1
             except ValidationError as exc:
                 refused.extend(exc.messages)

@@ -199,7 +199,9 @@ class OrderBoardAdminMixin:
             messages.error(request, _("Unknown status: nothing was changed."))
             return self._board_back(request, order)
         try:
-            moved = order_set_status(order=order, status=status, expected_status=seen or None)
+            moved = order_set_status(
+                order=order, status=status, expected_status=seen or None, actor=request.user, request=request
+            )
         except StatusChanged as exc:
             messages.warning(request, exc.messages[0])
         except ValidationError as exc:

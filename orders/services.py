@@ -1,10 +1,13 @@
 import uuid
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from customers.models import Customer
 from orders.models import CLAIM_CODE_ALPHABET, CLAIM_CODE_LENGTH, MAX_NOTE_LENGTH, MenuItem, Order, OrderLine, Table
 from orders.selectors import customer_restaurants_changed
@@ -115,14 +118,17 @@ class StatusChanged(ValidationError):
     """The order is no longer in the status the staff member saw: someone else moved it first."""
 
 
-def order_set_status(*, order: Order, status: str, expected_status: str | None = None) -> Order:
+def order_set_status(
+    *, order: Order, status: str, expected_status: str | None = None, actor: Any = None, request: Any = None
+) -> Order:
     """Move an order to ``status`` and stamp the time; refuses moves out of a final state.
 
     Locks the row and re-reads the status so two staff clicking at once cannot
     both succeed (e.g. cancel and mark paid). With ``expected_status`` (the
     status the staff member's screen showed) a move from any other status is
     refused with StatusChanged, so the second of two clicks on "next" never
-    skips a step.
+    skips a step. Each move writes one ORDER_STATUS audit entry (old → new) in
+    the same transaction; ``actor`` empty means the system.
     """
     status = Order.Status(status)
     with transaction.atomic():
@@ -141,6 +147,14 @@ def order_set_status(*, order: Order, status: str, expected_status: str | None =
         field = Order.STATUS_TIMESTAMPS[status]
         setattr(locked, field, timezone.now())
         locked.save(update_fields=["status", field])
+        audit_record(
+            action=AuditEntry.Action.ORDER_STATUS,
+            request=request,
+            actor=actor,
+            restaurant_id=locked.restaurant_id,
+            obj=locked,
+            data={"from": str(current), "to": str(status)},
+        )
     return locked
 
 

@@ -109,7 +109,7 @@ def payment_record(
         )
         for order in orders:
             try:
-                order_set_status(order=order, status=Order.Status.PAID)
+                order_set_status(order=order, status=Order.Status.PAID, actor=recorded_by, request=request)
             except ValidationError as exc:
                 raise PaymentRefused(exc.messages) from None
         Order.objects.filter(pk__in=ids).update(payment=payment)
@@ -122,7 +122,9 @@ def payment_record(
             obj=payment,
             data={
                 "orders": ids,
+                "table": first.table_id,
                 "method": method,
+                "currency": payment.currency,
                 "meal_cents": meal,
                 "tip_cents": tip_cents,
                 "paid_cents": payment.paid_cents,

@@ -483,7 +483,14 @@ def _corrective_issue(
         ]
     )
     if kind == Invoice.Kind.CANCELLATION:
-        invoice_set_status(invoice=original, status=Invoice.Status.CANCELLED, cancellation=document, now=moment)
+        invoice_set_status(
+            invoice=original,
+            status=Invoice.Status.CANCELLED,
+            cancellation=document,
+            now=moment,
+            actor=actor,
+            request=request,
+        )
         original.refresh_from_db(fields=["status", "cancelled_at"])
     audit_record(
         action=AuditEntry.Action.DOCUMENT_ISSUED,

@@ -26,6 +26,7 @@ from invoices.models import Invoice, InvoiceLine
 from invoices.selectors import invoice_cancelled_unreplaced, invoice_live_for_order
 from invoices.services import numbering
 from invoices.services.delivery import invoice_deliver_after_commit
+from invoices.services.status import invoice_issue_audit
 from invoices.services.xml_record import invoice_xml_record
 from orders.models import Company, Order, OrderLine, Restaurant
 
@@ -235,6 +236,7 @@ def _invoice_create(*, order_id: int, customer_id: int, now: datetime | None) ->
         for line in lines:
             line.invoice = invoice
         InvoiceLine.objects.bulk_create(lines)
+        invoice_issue_audit(document=invoice, actor=customer.user, order=order.pk)
         invoice_deliver_after_commit(invoice_id=invoice.pk)
         invoice_xml_record(invoice=invoice)
     return invoice

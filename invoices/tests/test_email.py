@@ -1,5 +1,7 @@
 """The "your invoice is ready" mail: sent after commit, over real SMTP, never blocking the invoice."""
 
+from unittest import mock
+
 import pytest
 from django.core import mail
 
@@ -107,11 +109,13 @@ def test_mails_that_failed_are_sent_by_the_pending_command_once_smtp_is_back(
     call_command("invoices_send_pending", stdout=out)
     assert "No unsent invoice mails." in out.getvalue()  # too fresh: a request may still be sending it
 
-    Invoice.objects.filter(pk=invoice.pk).update(created_at=timezone.now() - timedelta(minutes=20))
-    call_command("invoices_send_pending", "--dry-run", stdout=(dry := StringIO()))
-    assert f"would send {invoice.number}" in dry.getvalue() and smtp_server.messages == []
+    # 20 minutes later (an issued invoice's creation time is frozen: the clock moves instead).
+    real_now = timezone.now
+    with mock.patch("django.utils.timezone.now", side_effect=lambda: real_now() + timedelta(minutes=20)):
+        call_command("invoices_send_pending", "--dry-run", stdout=(dry := StringIO()))
+        assert f"would send {invoice.number}" in dry.getvalue() and smtp_server.messages == []
 
-    call_command("invoices_send_pending", stdout=(out := StringIO()))
+        call_command("invoices_send_pending", stdout=(out := StringIO()))
     assert f"sent {invoice.number}" in out.getvalue()
     (message,) = smtp_server.wait_for(1)
     assert message["Subject"].startswith(f"Your invoice {invoice.number}")
@@ -162,8 +166,9 @@ def test_the_sweep_finishes_an_invoice_whose_task_was_lost(customer, smtp_server
 
     from invoices.tasks import invoices_sweep
 
-    with_lost_task = invoice_issue(order=paid_order(customer=customer), customer=customer)  # no commit hook ran
-    Invoice.objects.filter(pk=with_lost_task.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    # Issued 11 minutes ago (creation times are frozen, so the clock is set back while issuing); no commit hook ran.
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() - timedelta(minutes=11)):
+        with_lost_task = invoice_issue(order=paid_order(customer=customer), customer=customer)
     fresh = invoice_issue(order=paid_order(customer=customer), customer=customer)
     assert invoices_sweep.apply().get() == 1  # the fresh one may still be on its way
     with_lost_task.refresh_from_db()

@@ -141,7 +141,7 @@ def test_database_allows_only_one_live_invoice_per_order(invoice):
 
 def test_database_refuses_totals_that_do_not_add_up(invoice):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Invoice.objects.filter(pk=invoice.pk).update(tax_cents=0)
+        Invoice._base_manager.filter(pk=invoice.pk).update(tax_cents=0)  # around the ORM's own refusal
 
 
 def test_stored_totals_match_the_lines_and_the_order(invoice):

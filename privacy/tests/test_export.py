@@ -160,8 +160,12 @@ def test_zip_holds_each_kind_as_json_and_the_invoice_pdfs(customer_client, custo
         assert entry["seller"]["name"] in text
 
     audit = read_json(archive, "audit_log.json")
-    # The sign-in of this session (recorded by the login), then the entry made above.
-    assert [e["action"] for e in audit] == ["login", "password_changed"]
+    # The sign-in of this session (recorded by the login), then the entry made above;
+    # issuing the two invoices was the customer's own action too.
+    assert [e["action"] for e in audit if e["action"] != "document_issued"] == ["login", "password_changed"]
+    assert sorted(e["object_id"] for e in audit if e["action"] == "document_issued") == sorted(
+        str(i.pk) for i in invoices
+    )
     assert all(e["by_you"] for e in audit)
 
 
@@ -191,8 +195,10 @@ def test_another_customers_data_is_never_in_the_zip(customer_client, customer, h
         assert secret not in pdf_text
     orders = read_json(archive, "orders.json")
     assert other_history["order"].pk not in {o["id"] for o in orders}
-    # Only this session's own sign-in, not the other customer's.
-    assert [e["action"] for e in read_json(archive, "audit_log.json")] == ["login"]
+    # Only this session's own sign-in and invoices, not the other customer's.
+    assert [e["action"] for e in read_json(archive, "audit_log.json") if e["action"] != "document_issued"] == ["login"]
+    issued = {e["object_id"] for e in read_json(archive, "audit_log.json") if e["action"] == "document_issued"}
+    assert issued == {str(i.pk) for i in history["invoices"]}
 
 
 def test_mfa_secrets_and_backup_codes_are_not_exported(client, customer):
@@ -216,7 +222,7 @@ def test_export_is_audited_and_mailed(
         download(customer_client)
     entry = AuditEntry.objects.get(action=AuditEntry.Action.DATA_EXPORTED)
     assert entry.subject == customer.user and entry.actor == customer.user
-    assert entry.data == {"orders": 3, "invoices": 2, "audit_entries": 1}  # the sign-in
+    assert entry.data == {"orders": 3, "invoices": 2, "audit_entries": 3}  # the sign-in, the two invoices issued
     [message] = smtp_server.wait_for(1)
     assert message["To"] == customer.user.email
     assert message["Subject"] == "A copy of your data was downloaded"

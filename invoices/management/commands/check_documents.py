@@ -1,12 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from invoices.integrity import DocumentCheck, invoice_documents_check
+from invoices.integrity import DocumentCheck, invoice_documents_check, invoice_freeze_triggers_missing
 
 
 class Command(BaseCommand):
     help = (
         "List issued documents whose stored PDF is missing, unreadable, never stored, or differs from the "
-        "SHA-256 recorded when it was stored. Exits with status 1 if there is any. Run it after a restore."
+        "SHA-256 recorded when it was stored; documents whose frozen rows no longer give the XML SHA-256 "
+        "recorded at issue; and (PostgreSQL) any missing or disabled trigger that freezes issued documents. "
+        "Exits with status 1 if there is any. Run it after a restore."
     )
 
     def handle(self, *args, **options):
@@ -17,6 +19,9 @@ class Command(BaseCommand):
             detail = f" ({problem.detail})" if problem.detail else ""
             where = problem.path or "-"
             self.stdout.write(f"{problem.number}\tid {problem.invoice_id}\t{problem.problem}\t{where}{detail}")
+        for trigger in invoice_freeze_triggers_missing():
+            problems += 1
+            self.stdout.write(f"database\ttrigger missing or disabled\t{trigger}")
         note = f"; {summary.without_hash} stored before hashes were recorded" if summary.without_hash else ""
         self.stdout.write(f"Checked {summary.checked} document(s): {problems} problem(s){note}.")
         if problems:
