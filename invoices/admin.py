@@ -225,7 +225,7 @@ class InvoiceAdmin(InvoiceCorrectionAdminMixin, RestaurantScopedAdmin):
         done, refused = 0, []
         for invoice in queryset:
             try:
-                invoice_set_status(invoice=invoice, status=status)
+                invoice_set_status(invoice=invoice, status=status, actor=request.user, request=request)
                 done += 1
             except ValidationError as exc:
                 refused.extend(exc.messages)

@@ -105,7 +105,7 @@ def test_each_document_status_change_writes_one_entry(invoice, staff_a, steps):
 
 def test_a_cancellation_writes_its_issue_and_the_originals_status(invoice, staff_a, restaurant_a):
     since = last_id()
-    cancellation = invoice_cancel(invoice=invoice, actor=staff_a)
+    cancellation = invoice_cancel(invoice=invoice, reason="Wrong table", actor=staff_a)
     (issued,) = new_entries(since, AuditEntry.Action.DOCUMENT_ISSUED)
     (status,) = new_entries(since, AuditEntry.Action.DOCUMENT_STATUS)
     assert len(new_entries(since)) == 2
