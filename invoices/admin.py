@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.money import format_money
 from invoices import admin_payments  # noqa: F401 - registers the payments' admin pages
+from invoices.admin_accounting import AccountingExportAdminMixin
 from invoices.exports import invoices_csv
 from invoices.facturx import invoice_has_xml
 from invoices.facturx.download import invoice_xml_response
@@ -61,7 +62,7 @@ class InvoiceLineInline(admin.TabularInline):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(RestaurantScopedAdmin):
+class InvoiceAdmin(AccountingExportAdminMixin, RestaurantScopedAdmin):
     """Staff see their restaurants' invoices; nothing on an issued invoice can be edited.
 
     Only the bookkeeping state moves, through the actions (sent, paid, cancelled

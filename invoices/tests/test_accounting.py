@@ -61,9 +61,7 @@ def month(db):
       1 December   a payment outside the period: 50.00 at 19 %, card
     The restaurant's name has a CJK part, a quote and a euro sign (text replacement and escaping).
     """
-    company = CompanyFactory(
-        legal_name="Gaststätte Löwe GmbH", datev_adviser_number=29098, datev_client_number=55003
-    )
+    company = CompanyFactory(legal_name="Gaststätte Löwe GmbH", datev_adviser_number=29098, datev_client_number=55003)
     restaurant = RestaurantFactory(company=company, name='Zum "Löwen" 東京 €', timezone="Europe/Berlin")
     first = order_with_lines(restaurant=restaurant, lines=((1, 2000, "19.00"), (2, 650, "7.00")))
     payment_1 = pay([first], "card", 150, berlin(2026, 11, 2, 20, 0))
@@ -76,9 +74,7 @@ def month(db):
         50,
         berlin(2026, 11, 3, 12, 0),
     )
-    pay(
-        [order_with_lines(restaurant=restaurant, lines=((1, 5000, "19.00"),))], "card", 0, berlin(2026, 12, 1, 12)
-    )
+    pay([order_with_lines(restaurant=restaurant, lines=((1, 5000, "19.00"),))], "card", 0, berlin(2026, 12, 1, 12))
     receipt_issue(payment=payment_2, now=berlin(2026, 11, 2, 21, 5))
     invoice, _none = payment_invoice_issue(payment=payment_1, buyer=BUYER, now=berlin(2026, 11, 3, 10, 0))
     invoice_cancel(invoice=invoice, now=berlin(2026, 11, 4, 11, 0))
@@ -113,7 +109,9 @@ def test_the_datev_file_is_windows_1252_with_crlf_and_the_defined_replacement(mo
     raw = extf_bytes(month)
     lines = raw.split(b"\r\n")
     assert lines[-1] == b"" and all(b"\n" not in line for line in lines)
-    assert lines[0].startswith(b'"EXTF";700;21;"Buchungsstapel";13;20261201093015123;;"RE";"";"";29098;55003;20260101;4;')
+    assert lines[0].startswith(
+        b'"EXTF";700;21;"Buchungsstapel";13;20261201093015123;;"RE";"";"";29098;55003;20260101;4;'
+    )
     assert b";20261101;20261130;" in lines[0]
     assert len(lines[1].split(b";")) == len(datev.COLUMN_TITLES) == 125
     text = raw.decode("cp1252")
