@@ -75,7 +75,7 @@ class InvoiceAdmin(AccountingExportAdminMixin, RestaurantScopedAdmin):
     date_hierarchy = "issue_date"
     list_select_related = ["restaurant"]
     inlines = [InvoiceLineInline]
-    actions = ["export_csv", "mark_sent", "mark_paid", "mark_cancelled"]
+    actions = ["export_csv", "export_csv_decimal_point", "mark_sent", "mark_paid", "mark_cancelled"]
     fieldsets = [
         (
             None,
@@ -241,9 +241,16 @@ class InvoiceAdmin(AccountingExportAdminMixin, RestaurantScopedAdmin):
         for message in refused:
             self.message_user(request, message, messages.WARNING)
 
-    @admin.action(description="Export selected invoices for the accountant (CSV)", permissions=["view"])
+    @admin.action(description=_("Export selected documents (CSV, decimal comma)"), permissions=["view"])
     def export_csv(self, request, queryset):
-        response = HttpResponse(invoices_csv(queryset), content_type="text/csv; charset=utf-8")
+        return self._csv_response(invoices_csv(queryset, decimal_comma=True))
+
+    @admin.action(description=_("Export selected documents (CSV, decimal point)"), permissions=["view"])
+    def export_csv_decimal_point(self, request, queryset):
+        return self._csv_response(invoices_csv(queryset, decimal_comma=False))
+
+    def _csv_response(self, text):
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=f"invoices-{timezone.localdate():%Y-%m-%d}.csv"
         )

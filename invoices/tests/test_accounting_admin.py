@@ -160,3 +160,23 @@ def test_the_command_fails_when_a_number_is_missing(month, tmp_path):  # noqa: F
             "--out", str(tmp_path / "out.zip"),
         )  # fmt: skip
     assert (tmp_path / "out.zip").exists()  # written all the same, with the gap in its summary
+
+
+# --- The selected documents' CSV (invoice list action) -----------------------------------------
+
+
+def test_the_document_csv_is_semicolon_separated_with_either_decimal_mark(client, month, staff_of_month):  # noqa: F811
+    from django.contrib.admin import helpers
+
+    from invoices.models import Invoice
+
+    staff_force_login(client, staff_of_month)
+    ids = list(Invoice.objects.filter(company=month).values_list("pk", flat=True))
+    changelist = reverse("admin:invoices_invoice_changelist")
+    comma = client.post(changelist, {"action": "export_csv", helpers.ACTION_CHECKBOX_NAME: ids}).content.decode()
+    point = client.post(
+        changelist, {"action": "export_csv_decimal_point", helpers.ACTION_CHECKBOX_NAME: ids}
+    ).content.decode()
+    assert comma.startswith("\ufeffNumber;Type;Status;")
+    assert ";-20,00\r\n" in comma and ";-20.00\r\n" in point
+    assert ";20,00\r\n" not in point
