@@ -137,7 +137,8 @@ def _takings_entries(*, company: Company, date_from: date, date_to: date) -> lis
             ):
                 if gross == 0:
                     continue
-                text = _("%(restaurant)s: takings %(rate)s %(method)s") % {
+                # What the accountant needs first comes first: the text is cut at 60 characters.
+                text = _("Takings %(rate)s %(method)s, %(restaurant)s") % {
                     "restaurant": restaurant.name,
                     "rate": format_rate(rate),
                     "method": method_label(method),
@@ -171,7 +172,7 @@ def _takings_entries(*, company: Company, date_from: date, date_to: date) -> lis
                         account=money_account(company=company, method=method),
                         contra_account=company.account_tips,
                         document_number=f"{day:%Y%m%d}",
-                        text=_("%(restaurant)s: tips %(method)s")
+                        text=_("Tips %(method)s, %(restaurant)s")
                         % {"restaurant": restaurant.name, "method": method_label(method)},
                     )
                 )

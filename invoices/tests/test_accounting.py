@@ -117,7 +117,7 @@ def test_the_datev_file_is_windows_1252_with_crlf_and_the_defined_replacement(mo
     text = raw.decode("cp1252")
     # The euro sign is byte 0x80 in Windows-1252; CJK characters become "?", one each; quotes are doubled.
     assert "\u20ac".encode("cp1252") == b"\x80" and b"\x80" in raw
-    assert '"Zum ""Löwen"" ?? €: takings 19 % Card"' in text
+    assert '"Takings 19 % Card, Zum ""Löwen"" ?? €"' in text
     assert "東" not in text
     for line in lines[2:-1]:
         assert len(line.split(b";")) >= 125  # quoted ";" never appears in our texts: 125 fields
@@ -277,3 +277,29 @@ def test_the_query_count_does_not_grow_with_payments(month, django_assert_max_nu
     assert count() == before
     with django_assert_max_num_queries(8):
         list(export_entries(company=month, date_from=NOV_FROM, date_to=NOV_TO))
+
+
+def test_company_accounts_default_to_skr03_and_must_have_the_account_length(db):
+    from django.core.exceptions import ValidationError
+
+    company = CompanyFactory()
+    assert (company.account_revenue_19, company.account_revenue_7, company.account_revenue_0) == (8400, 8300, 8200)
+    assert (company.account_cash, company.account_card, company.account_tips) == (1000, 1360, 1590)
+    company.account_revenue_19 = 840
+    with pytest.raises(ValidationError) as error:
+        company.full_clean()
+    assert "account_revenue_19" in error.value.message_dict
+    company.datev_account_length, company.account_revenue_19 = 5, 84000
+    with pytest.raises(ValidationError) as error:
+        company.full_clean()
+    assert "account_revenue_19" not in error.value.message_dict and "account_cash" in error.value.message_dict
+
+
+def test_a_rate_without_a_revenue_account_is_refused_with_its_rate(month):
+    from decimal import Decimal
+
+    from invoices.accounting.bookings import revenue_account
+
+    assert revenue_account(company=month, rate=Decimal("19.00")) == 8400
+    with pytest.raises(ExportRefused, match="VAT rate 5.5 %"):
+        revenue_account(company=month, rate=Decimal("5.50"))
