@@ -303,3 +303,45 @@ def test_a_rate_without_a_revenue_account_is_refused_with_its_rate(month):
     assert revenue_account(company=month, rate=Decimal("19.00")) == 8400
     with pytest.raises(ExportRefused, match="VAT rate 5.5 %"):
         revenue_account(company=month, rate=Decimal("5.50"))
+
+
+def test_a_partial_correction_books_the_reverse_of_its_lines_with_its_number(month):
+    """A correction document (kind "correction", negative lines) as the correction service issues it.
+
+    Built here from the original's frozen fields with a number from the company's range, so this
+    test does not depend on how the correction form chooses lines.
+    """
+    from django.db import transaction
+
+    from invoices.models import InvoiceLine
+    from invoices.services import numbering
+
+    original = Invoice.objects.get(company=month, number="INV-2026-0005")
+    frozen = {
+        f.name: getattr(original, f.name)
+        for f in Invoice._meta.fields
+        if f.name.startswith(("seller_", "buyer_", "place_"))
+    }
+    with transaction.atomic():
+        _moment, issue_date, sequence, number = numbering.invoice_number_and_date_allocate(
+            restaurant=original.restaurant, now=berlin(2026, 11, 20, 18, 0)
+        )
+        correction = Invoice.objects.create(
+            kind=Invoice.Kind.CORRECTION, corrects=original, company=month, restaurant=original.restaurant,
+            order=original.order, payment=original.payment, year=issue_date.year, sequence=sequence, number=number,
+            issue_date=issue_date, supply_date=original.supply_date, currency="EUR",
+            subtotal_cents=-374, tax_cents=-26, total_cents=-400, correction_reason="Dessert returned", **frozen,
+        )  # fmt: skip
+        InvoiceLine.objects.create(
+            invoice=correction, position=1, description="Dessert", quantity=-1, unit_price_gross_cents=400,
+            vat_rate="7.00", gross_cents=-400, vat_cents=-26,
+        )  # fmt: skip
+    entries = list(export_entries(company=month, date_from=NOV_FROM, date_to=NOV_TO))
+    booked = [e for e in entries if e.document_number == "INV-2026-0006"]
+    assert [(e.day, e.kind, e.amount_cents, e.account, e.contra_account) for e in booked] == [
+        (date(2026, 11, 20), "reversal", -400, 1000, 8300)
+    ]
+    assert booked[0].booking().debit_credit == "H"
+    index = csv_rows(read_zip(month), "documents/index.csv")
+    row = next(dict(zip(index[0], r, strict=True)) for r in index[1:] if r[0] == "INV-2026-0006")
+    assert row["Kind"] == "correction" and row["Corrects"] == "INV-2026-0005" and row["Gross 7 %"] == "-4,00"
