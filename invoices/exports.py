@@ -74,5 +74,5 @@ def invoices_csv(invoices, *, decimal_comma: bool = True) -> str:
 
 
 def amount_rate(rate, *, decimal_comma: bool) -> str:
-    text = format_rate(rate).replace(" %", "")
+    text = format_rate(rate, language="en").replace(" %", "")
     return text.replace(".", ",") if decimal_comma else text

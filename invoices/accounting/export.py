@@ -65,6 +65,11 @@ def _amount(cents: int, currency: str, *, decimal_comma: bool) -> str:
     return text.replace(".", ",") if decimal_comma else text
 
 
+def _rate_number(rate: Decimal, *, decimal_comma: bool) -> str:
+    text = f"{Decimal(rate).normalize():f}"
+    return text.replace(".", ",") if decimal_comma else text
+
+
 def _csv_writer(out: IO[str]) -> Any:
     return csv.writer(out, delimiter=";", lineterminator="\r\n")
 
@@ -162,7 +167,7 @@ def _booking_row(entry: Entry, *, currency: str, decimal_comma: bool) -> list[st
         entry.day.isoformat(),
         spreadsheet_text(entry.restaurant),
         entry.kind,
-        format_rate(entry.rate).replace(" %", "") if entry.rate is not None else "",
+        _rate_number(entry.rate, decimal_comma=decimal_comma) if entry.rate is not None else "",
         entry.method,
         str(debit),
         str(credit),
@@ -284,7 +289,7 @@ def _documents_write(
     writer = _csv_writer(index)
     rate_columns = []
     for rate in rates:
-        label = format_rate(rate)
+        label = format_rate(rate, language="en")  # column names stay English, like the other headers
         rate_columns += [f"Net {label}", f"VAT {label}", f"Gross {label}"]
     writer.writerow(
         [
