@@ -342,7 +342,7 @@ def _documents_write(
             [
                 spreadsheet_text(document.number),
                 document.kind,
-                document.status,
+                document.get_status_display(),  # "Issued", not the stored value "draft"
                 document.issue_date.isoformat(),
                 document.supply_date.isoformat(),
                 spreadsheet_text(document.restaurant.name),

@@ -200,6 +200,7 @@ def test_the_zip_has_the_bookings_the_documents_an_index_and_a_summary(month):
     assert set(rows) == {f"INV-2026-000{n}" for n in range(1, 6)}
     cancellation = rows["INV-2026-0003"]
     assert cancellation["Kind"] == "cancellation" and cancellation["Corrects"] == "INV-2026-0002"
+    assert cancellation["Status"] == "Issued" and rows["INV-2026-0002"]["Status"] == "Cancelled"
     assert cancellation["Gross 19 %"] == "-20,00" and cancellation["Gross 7 %"] == "-13,00"
     assert cancellation["Net 7 %"] == "-12,15" and cancellation["VAT 7 %"] == "-0,85"
     assert rows["INV-2026-0001"]["Issue date"] == "2026-11-02" and rows["INV-2026-0001"]["Gross 19 %"] == ""
