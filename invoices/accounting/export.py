@@ -42,6 +42,7 @@ from invoices.accounting.bookings import (
     fiscal_year_start,
     period_documents,
 )
+from invoices.facturx import invoice_facturx_xml, invoice_has_xml
 from invoices.models import Invoice, InvoiceLine, InvoiceNumberCounter
 from invoices.services.pdf_storage import invoice_pdf_bytes
 from orders.models import Company, Order
@@ -51,13 +52,14 @@ CHUNK_SIZE = 200  # documents per query; each carries its PDF into the ZIP one a
 
 
 def document_xml(invoice: Invoice) -> bytes | None:
-    """The document's e-invoice XML (Factur-X), or None while that module does not exist or has none."""
-    try:
-        from invoices.facturx import invoice_facturx_xml  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
+    """The document's EN 16931 XML (Factur-X), or None for a document without one (a receipt without buyer).
+
+    Built again from the frozen rows: the builder is deterministic, so these are the bytes embedded in
+    the PDF and hashed at issue.
+    """
+    if not invoice_has_xml(invoice):
         return None
-    xml: bytes | None = invoice_facturx_xml(invoice)
-    return xml
+    return invoice_facturx_xml(invoice, list(invoice.lines.all()))
 
 
 def _amount(cents: int, currency: str, *, decimal_comma: bool) -> str:

@@ -193,6 +193,11 @@ def test_the_zip_has_the_bookings_the_documents_an_index_and_a_summary(month):
     assert documents <= names
     for name in documents:
         assert archive.read(name).startswith(b"%PDF-")
+    # The e-invoice XML beside the PDF of every document that has one (not the receipt and its cancellation).
+    xml = {name for name in names if name.endswith(".xml")}
+    assert xml == {f"documents/INV-2026-000{n}.xml" for n in (2, 3, 5)}
+    assert archive.read("documents/INV-2026-0003.xml").startswith(b"<?xml")
+    assert b"<ram:TypeCode>381</ram:TypeCode>" in archive.read("documents/INV-2026-0003.xml")
 
     index = csv_rows(archive, "documents/index.csv")
     header, rows = index[0], {row[0]: dict(zip(index[0], row, strict=True)) for row in index[1:]}
@@ -201,6 +206,8 @@ def test_the_zip_has_the_bookings_the_documents_an_index_and_a_summary(month):
     cancellation = rows["INV-2026-0003"]
     assert cancellation["Kind"] == "cancellation" and cancellation["Corrects"] == "INV-2026-0002"
     assert cancellation["Status"] == "Issued" and rows["INV-2026-0002"]["Status"] == "Cancelled"
+    assert cancellation["Files"] == "INV-2026-0003.pdf INV-2026-0003.xml"
+    assert rows["INV-2026-0001"]["Files"] == "INV-2026-0001.pdf"
     assert cancellation["Gross 19 %"] == "-20,00" and cancellation["Gross 7 %"] == "-13,00"
     assert cancellation["Net 7 %"] == "-12,15" and cancellation["VAT 7 %"] == "-0,85"
     assert rows["INV-2026-0001"]["Issue date"] == "2026-11-02" and rows["INV-2026-0001"]["Gross 19 %"] == ""
