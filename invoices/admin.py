@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.money import format_money
 from invoices import admin_payments  # noqa: F401 - registers the payments' admin pages
+from invoices.admin_accounting import AccountingExportAdminMixin
 from invoices.admin_corrections import InvoiceCorrectionAdminMixin
 from invoices.exports import invoices_csv
 from invoices.facturx import invoice_has_xml
@@ -62,7 +63,7 @@ class InvoiceLineInline(admin.TabularInline):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(InvoiceCorrectionAdminMixin, RestaurantScopedAdmin):
+class InvoiceAdmin(AccountingExportAdminMixin, InvoiceCorrectionAdminMixin, RestaurantScopedAdmin):
     """Staff see their restaurants' invoices; nothing on an issued invoice can be edited.
 
     Only the bookkeeping state moves, through the actions (sent, paid). A
@@ -76,7 +77,7 @@ class InvoiceAdmin(InvoiceCorrectionAdminMixin, RestaurantScopedAdmin):
     date_hierarchy = "issue_date"
     list_select_related = ["restaurant"]
     inlines = [InvoiceLineInline]
-    actions = ["export_csv", "mark_sent", "mark_paid"]
+    actions = ["export_csv", "export_csv_decimal_point", "mark_sent", "mark_paid"]
     fieldsets = [
         (None, {"fields": ["number", "kind", "status", "order", "company", "restaurant", "pdf_link", "xml_link"]}),
         (
@@ -235,9 +236,16 @@ class InvoiceAdmin(InvoiceCorrectionAdminMixin, RestaurantScopedAdmin):
         for message in refused:
             self.message_user(request, message, messages.WARNING)
 
-    @admin.action(description="Export selected invoices for the accountant (CSV)", permissions=["view"])
+    @admin.action(description=_("Export selected documents (CSV, decimal comma)"), permissions=["view"])
     def export_csv(self, request, queryset):
-        response = HttpResponse(invoices_csv(queryset), content_type="text/csv; charset=utf-8")
+        return self._csv_response(invoices_csv(queryset, decimal_comma=True))
+
+    @admin.action(description=_("Export selected documents (CSV, decimal point)"), permissions=["view"])
+    def export_csv_decimal_point(self, request, queryset):
+        return self._csv_response(invoices_csv(queryset, decimal_comma=False))
+
+    def _csv_response(self, text):
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=f"invoices-{timezone.localdate():%Y-%m-%d}.csv"
         )

@@ -29,19 +29,26 @@ CSV_COLUMNS = [
 _text = spreadsheet_text
 
 
-def invoices_csv(invoices) -> str:
+def invoices_csv(invoices, *, decimal_comma: bool = True) -> str:
     """CSV (UTF-8 with BOM, so spreadsheet programs read umlauts right) of ``invoices``.
 
-    Amounts are decimal numbers in the currency's unit (12.90, not cents),
+    Semicolon separated, as German (and most European) spreadsheet programs expect;
+    a comma-separated file opens there as one column. Amounts are decimal numbers in
+    the currency's unit (12,90 with ``decimal_comma``, else 12.90; never cents),
     exactly the frozen values of the documents: per rate, net + VAT = gross.
-    Cancellation documents carry negative amounts.
+    Cancellation and correction documents carry negative amounts.
     """
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
+
+    def amount(cents: int, currency: str) -> str:
+        text = str(minor_units_to_amount(cents, currency))
+        return text.replace(".", ",") if decimal_comma else text
+
     for invoice in invoices.prefetch_related("lines").order_by("restaurant_id", "issue_date", "number"):
-        money = lambda cents, currency=invoice.currency: str(minor_units_to_amount(cents, currency))  # noqa: E731
+        money = lambda cents, currency=invoice.currency: amount(cents, currency)  # noqa: E731
         for row in invoice.vat_rows():
             writer.writerow(
                 [
@@ -57,10 +64,15 @@ def invoices_csv(invoices) -> str:
                     _text(invoice.buyer_business_name),
                     _text(invoice.buyer_vat_id),
                     invoice.currency,
-                    format_rate(row["rate"]).replace(" %", ""),
+                    amount_rate(row["rate"], decimal_comma=decimal_comma),
                     money(row["net_cents"]),
                     money(row["vat_cents"]),
                     money(row["gross_cents"]),
                 ]
             )
     return out.getvalue()
+
+
+def amount_rate(rate, *, decimal_comma: bool) -> str:
+    text = format_rate(rate, language="en").replace(" %", "")
+    return text.replace(".", ",") if decimal_comma else text

@@ -89,6 +89,24 @@ class CompanyAdmin(admin.ModelAdmin):
         (_("Tax identifiers"), {"fields": ["vat_id", "vat_id_checked_at", "tax_number"]}),
         (_("Business-letter details"), {"fields": ["register_court", "register_number", "managing_directors"]}),
         (_("Invoice numbers"), {"fields": ["invoice_prefix", "invoice_number_format"]}),
+        (
+            _("Accountant's export (DATEV)"),
+            {
+                "fields": [
+                    "datev_adviser_number",
+                    "datev_client_number",
+                    "datev_account_length",
+                    "fiscal_year_start_month",
+                    "account_revenue_19",
+                    "account_revenue_7",
+                    "account_revenue_0",
+                    "account_cash",
+                    "account_card",
+                    "account_other",
+                    "account_tips",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):

@@ -62,6 +62,18 @@ def invoice_number_format_check(fmt: str, prefix: str = DEFAULT_INVOICE_PREFIX) 
     return None
 
 
+# The company's accounts for the accountant's export, each a field of ``Company`` with an SKR03 default.
+DATEV_ACCOUNT_FIELDS = (
+    "account_revenue_19",
+    "account_revenue_7",
+    "account_revenue_0",
+    "account_cash",
+    "account_card",
+    "account_other",
+    "account_tips",
+)
+
+
 class Company(models.Model):
     """The taxable person: the seller on every invoice of its restaurants, with one number range per year.
 
@@ -114,6 +126,60 @@ class Company(models.Model):
         default=DEFAULT_INVOICE_NUMBER_FORMAT,
         help_text=_("Placeholders {prefix}, {year}, {number}; format specs allowed, e.g. {number:05d}."),
     )
+    # Accountant's export (DATEV "Buchungsstapel"): SKR03 accounts by default, see ``DATEV_SKR03_DEFAULTS``.
+    datev_adviser_number = models.PositiveIntegerField(
+        _("DATEV adviser number"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1001), MaxValueValidator(9999999)],
+        help_text=_("The tax adviser's DATEV number (Beraternummer), 1001 to 9999999."),
+    )
+    datev_client_number = models.PositiveIntegerField(
+        _("DATEV client number"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(99999)],
+        help_text=_("The company's client number at the adviser (Mandantennummer), 1 to 99999."),
+    )
+    datev_account_length = models.PositiveSmallIntegerField(
+        _("account length"),
+        default=4,
+        validators=[MinValueValidator(4), MaxValueValidator(8)],
+        help_text=_("Digits of a general ledger account (Sachkontenlänge), usually 4."),
+    )
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        _("fiscal year starts in month"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("1 for a fiscal year equal to the calendar year."),
+    )
+    account_revenue_19 = models.PositiveIntegerField(
+        _("revenue account 19 % VAT"), default=8400, help_text=_("SKR03 8400: revenue 19 % VAT (automatic account).")
+    )
+    account_revenue_7 = models.PositiveIntegerField(
+        _("revenue account 7 % VAT"), default=8300, help_text=_("SKR03 8300: revenue 7 % VAT (automatic account).")
+    )
+    account_revenue_0 = models.PositiveIntegerField(
+        _("revenue account 0 % VAT"), default=8200, help_text=_("SKR03 8200: revenue without automatic VAT.")
+    )
+    account_cash = models.PositiveIntegerField(
+        _("cash account"), default=1000, help_text=_("SKR03 1000: cash (Kasse), for cash payments.")
+    )
+    account_card = models.PositiveIntegerField(
+        _("card account"),
+        default=1360,
+        help_text=_("SKR03 1360: money in transit (Geldtransit) until the card acquirer pays out to the bank."),
+    )
+    account_other = models.PositiveIntegerField(
+        _("other payments account"),
+        default=1360,
+        help_text=_("For payments with another method or without a recorded payment (SKR03 1360)."),
+    )
+    account_tips = models.PositiveIntegerField(
+        _("tips account"),
+        default=1590,
+        help_text=_("SKR03 1590: transitory items (durchlaufende Posten); tips belong to the staff, not revenue."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -145,6 +211,12 @@ class Company(models.Model):
         error = invoice_number_format_check(self.invoice_number_format, self.invoice_prefix)
         if error:
             errors["invoice_number_format"] = error
+        for name in DATEV_ACCOUNT_FIELDS:
+            account = getattr(self, name)
+            if account is not None and len(str(account)) != self.datev_account_length:
+                errors[name] = _("An account has exactly %(digits)s digits (the account length).") % {
+                    "digits": self.datev_account_length
+                }
         if errors:
             raise ValidationError(errors)
 

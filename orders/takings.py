@@ -86,6 +86,9 @@ class TakingsRow:
     # Gross and tips per payment method (``METHODS`` keys); a missing key is zero.
     method_gross_cents: dict[str, int] = field(default_factory=dict)
     method_tip_cents: dict[str, int] = field(default_factory=dict)
+    # Gross per (method, VAT rate): the cross of the two above, for the accountant's bookings
+    # (the rows of one method add up to ``method_gross_cents``, of one rate to ``rates``).
+    method_rate_gross_cents: dict[tuple[str, Decimal], int] = field(default_factory=dict)
 
     @property
     def rate_rows(self) -> list[RateTotal]:
@@ -131,6 +134,8 @@ class TakingsRow:
             self.method_gross_cents[method] = self.method_gross_cents.get(method, 0) + cents
         for method, cents in other.method_tip_cents.items():
             self.method_tip_cents[method] = self.method_tip_cents.get(method, 0) + cents
+        for key, cents in other.method_rate_gross_cents.items():
+            self.method_rate_gross_cents[key] = self.method_rate_gross_cents.get(key, 0) + cents
 
     def add_rate(self, rate: Decimal, *, gross_cents: int, vat_cents: int) -> None:
         known = self.rates.get(rate)
@@ -198,18 +203,22 @@ def takings_compute(*, restaurant: Restaurant, date_from: date, date_to: date) -
         .annotate(payment_first_order_id=Subquery(first_order_of_payment))
         .order_by("order_id", "id")
     )
-    for _order_id, group in groupby(paid_lines, key=attrgetter("order_id")):
+    # Streamed in chunks: the accountant's export runs this over a month of a busy company's
+    # payments, and only the day rows are kept, never all lines at once.
+    for _order_id, group in groupby(paid_lines.iterator(chunk_size=2000), key=attrgetter("order_id")):
         order_lines = list(group)
         first = order_lines[0]
         order, payment = first.order, first.order.payment
         row = days[_local_day(order.paid_at, zone)]
         row.orders += 1
+        method = payment.method if payment is not None else NOT_RECORDED
         # The order's own VAT rows: rounded once per order and rate, as on its documents.
         order_gross = 0
         for vat_row in vat_breakdown(order_lines):
             row.add_rate(vat_row.rate, gross_cents=vat_row.gross_cents, vat_cents=vat_row.vat_cents)
+            key = (method, vat_row.rate)
+            row.method_rate_gross_cents[key] = row.method_rate_gross_cents.get(key, 0) + vat_row.gross_cents
             order_gross += vat_row.gross_cents
-        method = payment.method if payment is not None else NOT_RECORDED
         row.method_gross_cents[method] = row.method_gross_cents.get(method, 0) + order_gross
         if payment is not None and first.payment_first_order_id == order.pk:
             row.method_tip_cents[method] = row.method_tip_cents.get(method, 0) + payment.tip_cents

@@ -131,7 +131,11 @@ def test_accountant_export_has_one_row_per_rate_and_only_own_restaurants(
     assert response["Content-Disposition"].startswith('attachment; filename="invoices-')
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
-    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    for row in rows:  # decimal comma by default, as German spreadsheets read it
+        for key in ("Net", "VAT", "Gross", "VAT rate"):
+            assert "." not in row[key]
+            row[key] = row[key].replace(",", ".")
     assert {row["Number"] for row in rows} == {invoice_a.number, cancellation.number}  # not restaurant B's
     original = [row for row in rows if row["Number"] == invoice_a.number]
     assert len(original) == len(invoice_a.vat_rows())  # one row per VAT rate

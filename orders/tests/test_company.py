@@ -26,6 +26,21 @@ VALID = {
     "invoice_prefix": "INV",
     "invoice_number_format": "{prefix}-{year}-{number:04d}",
 }
+# The admin form also has the accountant's export settings (SKR03 defaults, DATEV numbers empty).
+FORM = {
+    **VALID,
+    "datev_adviser_number": "",
+    "datev_client_number": "",
+    "datev_account_length": "4",
+    "fiscal_year_start_month": "1",
+    "account_revenue_19": "8400",
+    "account_revenue_7": "8300",
+    "account_revenue_0": "8200",
+    "account_cash": "1000",
+    "account_card": "1360",
+    "account_other": "1360",
+    "account_tips": "1590",
+}
 
 
 def test_a_company_needs_a_vat_id_or_a_tax_number():
@@ -56,7 +71,7 @@ def test_a_tax_number_alone_is_enough():
 
 def test_superuser_adds_a_company_in_the_admin(client, superuser):
     staff_force_login(client, superuser)
-    response = client.post("/admin/orders/company/add/", {**VALID, "vat_id": "ATU13585627"})
+    response = client.post("/admin/orders/company/add/", {**FORM, "vat_id": "ATU13585627"})
     assert response.status_code == 302, response.content.decode()[:2000]
     company = Company.objects.get()
     assert company.vat_id == "ATU13585627" and company.vat_id_checked_at is not None
@@ -64,7 +79,7 @@ def test_superuser_adds_a_company_in_the_admin(client, superuser):
 
 def test_admin_explains_a_bad_vat_id_and_saves_nothing(client, superuser):
     staff_force_login(client, superuser)
-    response = client.post("/admin/orders/company/add/", {**VALID, "vat_id": "FR41303265045"})
+    response = client.post("/admin/orders/company/add/", {**FORM, "vat_id": "FR41303265045"})
     assert response.status_code == 200
     assert "FR + 2 characters + 9 digits" in response.content.decode()
     assert not Company.objects.exists()
@@ -77,12 +92,12 @@ def test_staff_see_only_their_restaurants_company_and_cannot_change_it(client, s
     assert client.get(f"/admin/orders/company/{restaurant_b.company_id}/change/").status_code in (302, 404)
     before = restaurant_a.company.legal_name
     response = client.post(
-        f"/admin/orders/company/{restaurant_a.company_id}/change/", {**VALID, "tax_number": "1", "legal_name": "Mine"}
+        f"/admin/orders/company/{restaurant_a.company_id}/change/", {**FORM, "tax_number": "1", "legal_name": "Mine"}
     )
     assert response.status_code == 403
     restaurant_a.company.refresh_from_db()
     assert restaurant_a.company.legal_name == before
-    assert client.post("/admin/orders/company/add/", {**VALID, "tax_number": "1"}).status_code == 403
+    assert client.post("/admin/orders/company/add/", {**FORM, "tax_number": "1"}).status_code == 403
     assert Company.objects.count() == 2
 
 
