@@ -77,7 +77,7 @@ def month(db):
     pay([order_with_lines(restaurant=restaurant, lines=((1, 5000, "19.00"),))], "card", 0, berlin(2026, 12, 1, 12))
     receipt_issue(payment=payment_2, now=berlin(2026, 11, 2, 21, 5))
     invoice, _none = payment_invoice_issue(payment=payment_1, buyer=BUYER, now=berlin(2026, 11, 3, 10, 0))
-    invoice_cancel(invoice=invoice, now=berlin(2026, 11, 4, 11, 0))
+    invoice_cancel(invoice=invoice, reason="Wrong table", now=berlin(2026, 11, 4, 11, 0))
     payment_invoice_issue(payment=payment_2, buyer=BUYER, now=berlin(2026, 11, 5, 9, 0))
     return company
 
