@@ -19,6 +19,8 @@ class OutboundMail(models.Model):
     # Set by producers that must queue a mail once per thing (the invoice-ready mail).
     key = models.CharField(_("key"), max_length=100, unique=True, null=True, blank=True)
     to = models.EmailField(_("to"))
+    # The language the subject and bodies were written in (common.i18n.mail_language_for); empty for older rows.
+    language = models.CharField(_("language"), max_length=8, blank=True)
     subject = models.CharField(_("subject"), max_length=255)
     text = models.TextField(_("text body"))
     html = models.TextField(_("HTML body"), blank=True)
