@@ -32,7 +32,7 @@ def user_language(user: object) -> str | None:
     return supported_language(getattr(user, "language", "")) if getattr(user, "is_authenticated", False) else None
 
 
-def mail_language_for(*, user=None, request: HttpRequest | None = None) -> str:
+def mail_language_for(*, user: object | None = None, request: HttpRequest | None = None) -> str:
     """The language to write a mail to ``user`` in: the one call every mail sender uses.
 
     The recipient's saved preference (``User.language``), else the language of

@@ -157,3 +157,13 @@ def test_the_staff_language_page_is_for_signed_in_staff_only(client, customer):
     assert response.status_code == 302
     customer.user.refresh_from_db()
     assert customer.user.language == ""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_staff_sign_in_page_is_translated(client, language):
+    _assert_translated(client, reverse("two_factor:login"), language, allowed={"Admin"})
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_home_page_is_translated(client, language):
+    _assert_translated(client, reverse("home"), language)
