@@ -22,7 +22,7 @@ HEADINGS = {
     "mfa": {
         "en": "Set up two-factor authentication",
         "de": "Zwei-Faktor-Authentifizierung einrichten",
-        "fr": "Configurer l'authentification à deux facteurs",
+        "fr": "Configurer l\u2019authentification à deux facteurs",
     },
 }
 

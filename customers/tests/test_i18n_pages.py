@@ -72,7 +72,7 @@ def test_mfa_set_up_page_is_translated(customer_client, customer, language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_404_page_is_translated(client, language):
     html = _assert_translated(client, "/no-such-page/", language, status=404)
-    assert {"de": "Diese Seite haben wir nicht gefunden", "fr": "Nous n'avons pas trouvé cette page"}[language] in html
+    assert {"de": "Diese Seite haben wir nicht gefunden", "fr": "Nous n\u2019avons pas trouvé cette page"}[language] in html
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -167,3 +167,19 @@ def test_staff_sign_in_page_is_translated(client, language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_home_page_is_translated(client, language):
     _assert_translated(client, reverse("home"), language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/customer/verify-email/not-a-key",
+        "/customer/reset-password/1-not-a-key",
+        "/customer/forgot-password/sent",
+        "/customer/reset-password/done",
+        "/customer/verify-email",
+    ],
+)
+def test_link_and_inbox_pages_are_translated(client, url, language):
+    html = _assert_translated(client, url, language)
+    assert "QR Table Ordering" in html

@@ -27,7 +27,7 @@ MFA_ENABLED = {
     "fr": (
         "Authentification à deux facteurs activée",
         "Conservez vos codes de secours en lieu sûr.",
-        "Ce n'était pas vous\u00a0?",
+        "Ce n\u2019était pas vous\u00a0?",
     ),
 }
 
