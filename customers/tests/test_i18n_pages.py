@@ -72,7 +72,8 @@ def test_mfa_set_up_page_is_translated(customer_client, customer, language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_404_page_is_translated(client, language):
     html = _assert_translated(client, "/no-such-page/", language, status=404)
-    assert {"de": "Diese Seite haben wir nicht gefunden", "fr": "Nous n\u2019avons pas trouvé cette page"}[language] in html
+    expected = {"de": "Diese Seite haben wir nicht gefunden", "fr": "Nous n\u2019avons pas trouvé cette page"}
+    assert expected[language] in html
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
