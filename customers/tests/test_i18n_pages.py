@@ -47,7 +47,17 @@ def test_signed_out_pages_are_translated(client, url_name, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("url_name", ["customers:dashboard", "customers:profile", "account_change_password"])
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "customers:dashboard",
+        "customers:profile",
+        "account_change_password",
+        "account_email",
+        "account_reauthenticate",
+        "privacy:delete",
+    ],
+)
 def test_portal_pages_are_translated(customer_client, customer, url_name, language):
     from common.countries import country_choices
 
