@@ -85,6 +85,12 @@ def test_signed_out_pages_on_a_phone_in_each_language(browser, live_server, csp_
         context.set_extra_http_headers({"Accept-Language": language})
         page.goto(f"{live_server.url}/customer/register")
         expect(page.get_by_role("heading", level=1)).to_have_text(HEADINGS[page_name][language])
+        # The password field's show/hide button (static/js/password-toggle.js) speaks the page's language.
+        toggle = page.locator(".password-toggle").first
+        expect(toggle).to_have_text({"en": "Show", "de": "Anzeigen", "fr": "Afficher"}[language])
+        toggle.click()
+        expect(toggle).to_have_text({"en": "Hide", "de": "Verbergen", "fr": "Masquer"}[language])
+        toggle.click()
         _assert_fits(page)
         _shot(page, f"{page_name}-{language}")
     context.close()
