@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutboundMail(models.Model):
@@ -11,9 +12,9 @@ class OutboundMail(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed (gave up)")
+        PENDING = "pending", pgettext_lazy("mail status", "Pending")
+        SENT = "sent", pgettext_lazy("mail status", "Sent")
+        FAILED = "failed", pgettext_lazy("mail status", "Failed (gave up)")
 
     kind = models.CharField(_("kind"), max_length=100)
     # Set by producers that must queue a mail once per thing (the invoice-ready mail).

@@ -4,7 +4,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.text import validate_document_text
@@ -45,7 +45,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email address"), unique=True)
     is_staff = models.BooleanField(_("staff"), default=False, help_text=_("Can sign in to the admin."))
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("user", "active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     # Saved language preference (empty: the browser's). Wins over the browser for pages and is
     # the language of this user's mails; staff get the admin in it.
