@@ -32,6 +32,25 @@ def user_language(user: object) -> str | None:
     return supported_language(getattr(user, "language", "")) if getattr(user, "is_authenticated", False) else None
 
 
+def mail_language_for(*, user: object | None = None, request: HttpRequest | None = None) -> str:
+    """The language to write a mail to ``user`` in: the one call every mail sender uses.
+
+    The recipient's saved preference (``User.language``), else the language of
+    the request that triggered the mail (``request``, or the active language
+    while a request is being answered), else English (``LANGUAGE_CODE``). A mail
+    rendered later by a worker is rendered in the language stored on its
+    outbox row, so pass the result along rather than calling this in the task.
+    """
+    saved = supported_language(getattr(user, "language", "")) if user is not None else None
+    if saved:
+        return saved
+    if request is not None:
+        from_request = supported_language(getattr(request, "LANGUAGE_CODE", None))
+        if from_request:
+            return from_request
+    return supported_language(translation.get_language()) or settings.LANGUAGE_CODE
+
+
 class UserLanguageMiddleware:
     """After authentication: a signed-in user's saved language wins over cookie and browser."""
 

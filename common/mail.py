@@ -31,13 +31,17 @@ def mail_queue(
     html: str = "",
     key: str | None = None,
     attachment: tuple[str, bytes, str] | None = None,
+    language: str = "",
 ) -> OutboundMail:
     """Store the mail and send it from a task once the current transaction commits.
 
     With a ``key`` the mail is queued once: a second call returns the first row.
-    ``attachment`` is ``(filename, content, mimetype)``.
+    ``attachment`` is ``(filename, content, mimetype)``. ``language`` records
+    the language the mail was rendered in (``common.i18n.mail_language_for``).
     """
-    mail, created = mail_store(key=key, kind=kind, to=to, subject=subject, text=text, html=html, attachment=attachment)
+    mail, created = mail_store(
+        key=key, kind=kind, to=to, subject=subject, text=text, html=html, attachment=attachment, language=language
+    )
     if not created:
         return mail
     mail_enqueue_after_commit(mail_id=mail.pk)
@@ -53,9 +57,17 @@ def mail_store(
     html: str,
     key: str | None = None,
     attachment: tuple[str, bytes, str] | None = None,
+    language: str = "",
 ) -> tuple[OutboundMail, bool]:
     """The outbox row, not enqueued: with a ``key`` the existing one if any; returns (row, created)."""
-    fields: dict[str, object] = {"kind": kind, "to": to, "subject": subject, "text": text, "html": html}
+    fields: dict[str, object] = {
+        "kind": kind,
+        "to": to,
+        "subject": subject,
+        "text": text,
+        "html": html,
+        "language": language,
+    }
     if attachment is not None:
         fields.update(attachment_name=attachment[0], attachment=attachment[1], attachment_mimetype=attachment[2])
     if key is None:

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutboundMail(models.Model):
@@ -11,14 +12,16 @@ class OutboundMail(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed (gave up)")
+        PENDING = "pending", pgettext_lazy("mail status", "Pending")
+        SENT = "sent", pgettext_lazy("mail status", "Sent")
+        FAILED = "failed", pgettext_lazy("mail status", "Failed (gave up)")
 
     kind = models.CharField(_("kind"), max_length=100)
     # Set by producers that must queue a mail once per thing (the invoice-ready mail).
     key = models.CharField(_("key"), max_length=100, unique=True, null=True, blank=True)
     to = models.EmailField(_("to"))
+    # The language the subject and bodies were written in (common.i18n.mail_language_for); empty for older rows.
+    language = models.CharField(_("language"), max_length=8, blank=True)
     subject = models.CharField(_("subject"), max_length=255)
     text = models.TextField(_("text body"))
     html = models.TextField(_("HTML body"), blank=True)

@@ -6,7 +6,9 @@ from allauth.core import context as allauth_context
 from allauth.core.internal import ratelimit as allauth_ratelimit
 from allauth.core.internal.ratelimit import RateLimitUsage
 from django.conf import settings
+from django.utils import translation
 
+from common.i18n import mail_language_for
 from common.mail import mail_queue, mail_queued_ok
 from common.ratelimits import client_ip_key
 
@@ -40,12 +42,21 @@ class AccountAdapter(DefaultAccountAdapter):
         """
         request = allauth_context.request
         ctx = {"email": email, "site_url": settings.SITE_URL, **context}
-        message = self.render_mail(template_prefix, email, {"request": request, **ctx})
+        # In the recipient's saved language if the address has an account (a password
+        # reset comes from a signed-out browser), else in the requesting browser's.
+        language = mail_language_for(user=ctx.get("user") or _account_for(email), request=request)
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, {"request": request, **ctx})
         html = next((body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
         # Queued with the rendered text: the key and link stay in the outbox row,
         # only its id goes through the broker and into Celery's logs.
         mail = mail_queue(
-            kind=template_prefix.rsplit("/", 1)[-1], to=email, subject=message.subject, text=message.body, html=html
+            kind=template_prefix.rsplit("/", 1)[-1],
+            to=email,
+            subject=message.subject,
+            text=message.body,
+            html=html,
+            language=language,
         )
         if mail_queued_ok(mail=mail):
             return True
@@ -93,6 +104,14 @@ class AccountAdapter(DefaultAccountAdapter):
         stages = super().get_login_stages()
         stages.append("customers.mfa.stages.MFAStage")
         return stages
+
+
+def _account_for(email: str):
+    """The account of this address, if any (the recipient of an allauth mail without a ``user`` in its context)."""
+    from allauth.account.internal.userkit import filter_users_by_email
+
+    users = filter_users_by_email(email)
+    return users[0] if users else None
 
 
 def _failed_login_keys(request, credentials: dict) -> list[tuple[str, str]]:

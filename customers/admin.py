@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from customers.mfa import admin as mfa_admin  # noqa: F401 - replaces django-otp's device admins
 from customers.models import Customer, User
@@ -27,13 +28,13 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(SuperuserOnlyAdmin, DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "is_staff", "is_superuser", "is_active", "date_joined"]
+    list_display = ["email", "is_staff", "is_superuser", "is_active", "language", "date_joined"]
     search_fields = ["email"]
     list_filter = ["is_staff", "is_superuser", "is_active"]
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
-        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        (None, {"fields": ["email", "password", "language"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2", "is_staff"]})]
     filter_horizontal = ["groups"]

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from customers.access import PortalRefusal, portal_access
 
@@ -33,7 +34,7 @@ def customer_required(view):
         if access.refusal is PortalRefusal.MFA_NOT_VERIFIED:
             # Flushes the session on the server, so a copied cookie is dead too.
             logout(request)
-            messages.info(request, "Two-factor authentication is on for your account. Please sign in again.")
+            messages.info(request, _("Two-factor authentication is on for your account. Please sign in again."))
         return redirect_to_login(request.get_full_path())
 
     return wrapper

@@ -7,6 +7,7 @@ from allauth.account.internal.flows.login import perform_login
 from allauth.account.internal.userkit import filter_users_by_email
 from allauth.account.models import EmailAddress, Login
 from django import forms
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -28,22 +29,22 @@ class RegisterForm(SignupForm):
     """
 
     full_name = forms.CharField(
-        label="Full name",
+        label=_("Full name"),
         max_length=200,
         validators=[validate_document_text],
-        widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "Alex Example"}),
+        widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": _("Alex Example")}),
     )
     field_order = ["full_name", "email", "password1"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].widget.attrs.update({"autocomplete": "email", "placeholder": "you@example.com"})
+        self.fields["email"].widget.attrs.update({"autocomplete": "email", "placeholder": _("you@example.com")})
         self.fields["password1"].widget.attrs.pop("placeholder", None)
 
     def clean_full_name(self) -> str:
         value = " ".join(self.cleaned_data["full_name"].split())
         if not value:
-            raise forms.ValidationError("Please enter your name.")
+            raise forms.ValidationError(_("Please enter your name."))
         return value
 
     def validate_unique_email(self, value: str) -> str:
@@ -77,8 +78,8 @@ class RegisterForm(SignupForm):
 
 class ResendVerificationForm(forms.Form):
     email = forms.EmailField(
-        label="Email address",
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": "you@example.com"}),
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": _("you@example.com")}),
     )
 
     def clean_email(self) -> str:
@@ -88,27 +89,49 @@ class ResendVerificationForm(forms.Form):
 POSTAL_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()/-]{5,24}$")
 ADDRESS_FIELDS = ("street", "postal_code", "city", "country")
+# Whole sentences per field: a field name spliced into one sentence reads wrong in German and French.
+ADDRESS_MISSING = {
+    "street": _("Please add the street and number too, or leave the whole address empty."),
+    "postal_code": _("Please add the postal code too, or leave the whole address empty."),
+    "city": _("Please add the city too, or leave the whole address empty."),
+    "country": _("Please add the country too, or leave the whole address empty."),
+}
 
 
 class ProfileForm(forms.ModelForm):
     """Business and billing details as they will appear on invoices."""
 
     country = forms.ChoiceField(
-        label="Country",
+        label=_("Country"),
         # A callable, so the names are those of the language active when the page is shown.
-        choices=lambda: [("", "— Choose a country —"), *country_choices()],
+        choices=lambda: [("", _("— Choose a country —")), *country_choices()],
         required=False,
         widget=forms.Select(attrs={"autocomplete": "country"}),
+    )
+    # The account's language (User.language), not a Customer field: pages and mails use it.
+    language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=[("", _("Browser language")), *settings.LANGUAGES],
+        required=False,
+        help_text=_("Pages and emails appear in this language when you are signed in."),
     )
 
     class Meta:
         model = Customer
         fields = ["full_name", "business_name", "vat_id", "street", "postal_code", "city", "country", "phone"]
-        labels = {"vat_id": _("VAT ID"), "street": "Street and number"}
+        labels = {
+            "full_name": _("Full name"),
+            "business_name": _("Business name"),
+            "vat_id": _("VAT ID"),
+            "street": _("Street and number"),
+            "postal_code": _("Postal code"),
+            "city": _("City"),
+            "phone": _("Phone"),
+        }
         help_texts = {
-            "business_name": "Only if invoices should be made out to a company.",
+            "business_name": _("Only if invoices should be made out to a company."),
             "vat_id": _("EU VAT ID for business invoices, e.g. DE136695976; checked for format and check digits."),
-            "phone": "In case the restaurant needs to reach you, e.g. +49 30 1234567.",
+            "phone": _("In case the restaurant needs to reach you, e.g. +49 30 1234567."),
         }
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
@@ -122,6 +145,8 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
+        if self.instance.pk and not self.is_bound:
+            self.initial.setdefault("language", self.instance.user.language)
 
     def _clean_text(self, name: str) -> str:
         return " ".join((self.cleaned_data.get(name) or "").split())
@@ -129,7 +154,7 @@ class ProfileForm(forms.ModelForm):
     def clean_full_name(self) -> str:
         value = self._clean_text("full_name")
         if not value:
-            raise forms.ValidationError("Please enter your name; it appears on your invoices.")
+            raise forms.ValidationError(_("Please enter your name; it appears on your invoices."))
         return value
 
     def clean_business_name(self) -> str:
@@ -144,7 +169,7 @@ class ProfileForm(forms.ModelForm):
     def clean_postal_code(self) -> str:
         value = self._clean_text("postal_code").upper()
         if value and not POSTAL_CODE_RE.match(value):
-            raise forms.ValidationError("Use 2 to 10 letters, digits, spaces or dashes, e.g. 10115 or SW1A 1AA.")
+            raise forms.ValidationError(_("Use 2 to 10 letters, digits, spaces or dashes, e.g. 10115 or SW1A 1AA."))
         return value
 
     def clean_vat_id(self) -> str:
@@ -163,7 +188,7 @@ class ProfileForm(forms.ModelForm):
     def clean_phone(self) -> str:
         value = self._clean_text("phone")
         if value and not PHONE_RE.match(value):
-            raise forms.ValidationError("Use digits, spaces and an optional leading +, e.g. +49 30 1234567.")
+            raise forms.ValidationError(_("Use digits, spaces and an optional leading +, e.g. +49 30 1234567."))
         return value
 
     def clean(self):
@@ -173,7 +198,6 @@ class ProfileForm(forms.ModelForm):
         if given and len(given) < len(ADDRESS_FIELDS):
             for name in ADDRESS_FIELDS:
                 if name not in given and name not in self.errors:
-                    label = (self.fields[name].label or name).lower()
-                    self.add_error(name, f"Please add the {label} too, or leave the whole address empty.")
+                    self.add_error(name, ADDRESS_MISSING[name])
         cleaned["vat_id_checked_at"] = getattr(self, "vat_id_checked_at", None)
         return cleaned

@@ -4,6 +4,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.text import validate_document_text
@@ -42,10 +43,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     schema change.
     """
 
-    email = models.EmailField("email address", unique=True)
-    is_staff = models.BooleanField(default=False, help_text="Can sign in to the admin.")
-    is_active = models.BooleanField(default=True)
-    date_joined = models.DateTimeField(default=timezone.now)
+    email = models.EmailField(_("email address"), unique=True)
+    is_staff = models.BooleanField(_("staff"), default=False, help_text=_("Can sign in to the admin."))
+    is_active = models.BooleanField(pgettext_lazy("user", "active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     # Saved language preference (empty: the browser's). Wins over the browser for pages and is
     # the language of this user's mails; staff get the admin in it.
     language = models.CharField(
@@ -63,6 +64,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: list[str] = []
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
 
     def __str__(self):
@@ -76,32 +79,38 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Customer(models.Model):
     """A guest's own account profile, with the buyer details used on invoices."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="customer")
-    full_name = models.CharField(max_length=200, validators=[validate_document_text])
-    business_name = models.CharField(max_length=200, blank=True, validators=[validate_document_text])
-    vat_id = models.CharField("VAT ID", max_length=50, blank=True, validators=[validate_document_text])
+    user = models.OneToOneField(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="customer")
+    full_name = models.CharField(_("full name"), max_length=200, validators=[validate_document_text])
+    business_name = models.CharField(
+        _("business name"), max_length=200, blank=True, validators=[validate_document_text]
+    )
+    vat_id = models.CharField(_("VAT ID"), max_length=50, blank=True, validators=[validate_document_text])
     # When the VAT ID passed the offline format/check-digit check (common.vatid); evidence for B2B invoices.
-    vat_id_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
-    street = models.CharField("street address", max_length=200, blank=True, validators=[validate_document_text])
-    postal_code = models.CharField(max_length=20, blank=True, validators=[validate_document_text])
-    city = models.CharField(max_length=100, blank=True, validators=[validate_document_text])
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. DE")
-    phone = models.CharField(max_length=40, blank=True, validators=[validate_document_text])
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    vat_id_checked_at = models.DateTimeField(_("VAT ID checked"), null=True, blank=True, editable=False)
+    street = models.CharField(_("street address"), max_length=200, blank=True, validators=[validate_document_text])
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True, validators=[validate_document_text])
+    city = models.CharField(_("city"), max_length=100, blank=True, validators=[validate_document_text])
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code, e.g. DE"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_document_text])
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
 
     def __str__(self):
         return self.full_name or self.user.email
 
     @property
     def missing_billing_fields(self) -> list[str]:
-        """Names of the fields an invoice needs that are still empty."""
+        """Names of the fields an invoice needs that are still empty (in the active language)."""
         required = {
-            "full name": self.full_name,
-            "street address": self.street,
-            "postal code": self.postal_code,
-            "city": self.city,
-            "country": self.country,
+            gettext("full name"): self.full_name,
+            gettext("street address"): self.street,
+            gettext("postal code"): self.postal_code,
+            gettext("city"): self.city,
+            gettext("country"): self.country,
         }
         return [label for label, value in required.items() if not value.strip()]
 

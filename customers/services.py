@@ -63,6 +63,10 @@ def customer_profile_update(*, customer: Customer, data: dict) -> Customer:
         elif customer.vat_id != previous_vat_id or customer.vat_id_checked_at is None:
             customer.vat_id_checked_at = data.get("vat_id_checked_at")
         customer.save(update_fields=[*fields, "vat_id_checked_at", "updated_at"])
+        if "language" in data and customer.user.language != data["language"]:
+            # The account's language (empty: the browser's): pages, and the language of its mails.
+            customer.user.language = data["language"]
+            customer.user.save(update_fields=["language"])
     return customer
 
 

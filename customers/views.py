@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
 
@@ -77,8 +79,11 @@ def resend_verification(request):
             return ratelimited(request)
         messages.info(
             request,
-            f"If {email} belongs to an account that still needs verifying, a new link is on its way. "
-            "It can take a minute; please also check your spam folder.",
+            _(
+                "If %(email)s belongs to an account that still needs verifying, a new link is on its way. "
+                "It can take a minute; please also check your spam folder."
+            )
+            % {"email": email},
         )
         return redirect("customers:resend_verification")
     return render(request, "customers/resend_verification.html", {"form": form})
@@ -101,7 +106,10 @@ def profile(request):
     if request.method == "POST":
         if form.is_valid():
             customer_profile_update(customer=customer, data=form.cleaned_data)
-            messages.success(request, "Your details are saved.")
+            if form.cleaned_data["language"]:
+                # The confirmation already in the newly chosen language.
+                translation.activate(form.cleaned_data["language"])
+            messages.success(request, _("Your details are saved."))
             return redirect("customers:profile")
-        messages.error(request, "Please correct the fields marked below; nothing was saved.")
+        messages.error(request, _("Please correct the fields marked below; nothing was saved."))
     return render(request, "customers/profile.html", {"form": form, "customer": customer})

@@ -1,14 +1,28 @@
+from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse, reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from common.sessions import staff_session_opened
+
+
+class StaffLanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("Browser language")), *settings.LANGUAGES],
+        required=False,
+        help_text=_("The admin and the staff sign-in pages appear in this language."),
+    )
 
 
 class StaffAdminSite(admin.AdminSite):
@@ -23,9 +37,9 @@ class StaffAdminSite(admin.AdminSite):
     here is the customer login, so the redirect is ours.
     """
 
-    site_header = "QR Table Ordering · Staff"
-    site_title = "QR Table Ordering staff"
-    index_title = "Your restaurant"
+    site_header = _("QR Table Ordering · Staff")
+    site_title = _("QR Table Ordering staff")
+    index_title = _("Your restaurant")
     # "View site" leads to the front page, not to a bare "/".
     site_url = reverse_lazy("home")
 
@@ -48,7 +62,29 @@ class StaffAdminSite(admin.AdminSite):
         scoped = path(
             "r/<int:content_type_id>/<path:object_id>/", self.admin_view(self.view_on_site), name="view_on_site"
         )
-        return [scoped, *(url for url in super().get_urls() if getattr(url, "name", None) != "view_on_site")]
+        language = path("language/", self.admin_view(self.staff_language), name="staff_language")
+        return [
+            scoped,
+            language,
+            *(url for url in super().get_urls() if getattr(url, "name", None) != "view_on_site"),
+        ]
+
+    def staff_language(self, request):
+        """The staff member's own admin language (``User.language``; empty: the browser's)."""
+        form = StaffLanguageForm(request.POST or None, initial={"language": request.user.language})
+        if request.method == "POST" and form.is_valid():
+            request.user.language = form.cleaned_data["language"]
+            request.user.save(update_fields=["language"])
+            # The confirmation in the language just chosen (the browser's if emptied).
+            translation.activate(request.user.language or translation.get_language_from_request(request))
+            messages.success(request, _("Your admin language is saved."))
+            return redirect("admin:index")
+        context = {
+            **self.each_context(request),
+            "title": _("Your admin language"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/staff_language.html", context)
 
     def view_on_site(self, request, content_type_id, object_id):
         """Redirect to the object's public page, or 404 unless the admin lists it for this user."""

@@ -24,6 +24,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 from two_factor import views as tf
@@ -105,7 +106,7 @@ class StaffLoginView(tf.LoginView):
             if admin.site.has_permission(request):
                 return redirect(self.get_success_url())
             if settings.STAFF_REQUIRE_MFA and not default_device(user):
-                messages.info(request, "The admin requires two-factor authentication. Please set it up now.")
+                messages.info(request, _("The admin requires two-factor authentication. Please set it up now."))
                 return redirect("two_factor:setup")
         return super().get(request, *args, **kwargs)
 

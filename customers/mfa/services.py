@@ -25,6 +25,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -128,11 +130,11 @@ def mfa_setup_confirm(*, user: User, code: str, request: HttpRequest | None = No
     """
     code = _normalize(code)
     if not _TOTP_SHAPE.fullmatch(code):
-        raise MFACodeError(f"Enter the {TOTP_DIGITS}-digit code from your authenticator app.")
+        raise MFACodeError(_("Enter the %(digits)d-digit code from your authenticator app.") % {"digits": TOTP_DIGITS})
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
         if device is None:
-            raise MFACodeError("The set-up has expired. Please start again.")
+            raise MFACodeError(_("The set-up has expired. Please start again."))
         _raise_if_throttled(device)
         # A failed check must commit its throttle counter, so raise only after the block.
         accepted = device.verify_token(code)
@@ -142,7 +144,7 @@ def mfa_setup_confirm(*, user: User, code: str, request: HttpRequest | None = No
             audit_record(action=Action.MFA_ENABLED, request=request, actor=user, subject=user)
             transaction.on_commit(lambda: _security_mail(user=user, name="mfa_enabled"))
     if not accepted:
-        raise MFACodeError("That code is not correct. Check the time on your phone and try the current code.")
+        raise MFACodeError(_("That code is not correct. Check the time on your phone and try the current code."))
     return device, codes
 
 
@@ -165,21 +167,21 @@ def mfa_code_verify(*, user: User, code: str) -> Device:
     """
     code = _normalize(code)
     if not code:
-        raise MFACodeError("Enter a code.")
+        raise MFACodeError(_("Enter a code."))
     model = TOTPDevice if _TOTP_SHAPE.fullmatch(code) else StaticDevice
     with transaction.atomic():
         device = model.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk").first()
         if device is None:
             if model is StaticDevice:
-                raise MFACodeError("That backup code is not valid.")
-            raise MFACodeError("Two-factor authentication is not set up for this account.")
+                raise MFACodeError(_("That backup code is not valid."))
+            raise MFACodeError(_("Two-factor authentication is not set up for this account."))
         _raise_if_throttled(device)
         # A failed check must commit its throttle counter, so raise only after the block.
         accepted = device.verify_token(code)
     if not accepted:
         if model is StaticDevice:
-            raise MFACodeError("That backup code is not valid or has already been used.")
-        raise MFACodeError("That code is not correct or has already been used. Wait for the next code.")
+            raise MFACodeError(_("That backup code is not valid or has already been used."))
+        raise MFACodeError(_("That code is not correct or has already been used. Wait for the next code."))
     if model is StaticDevice:
         remaining = device.token_set.count()
         transaction.on_commit(
@@ -200,7 +202,7 @@ def mfa_backup_codes_regenerate(*, user: User, request: HttpRequest | None = Non
     mail and records it in the audit log.
     """
     if not mfa_is_enabled(user=user):
-        raise MFACodeError("Two-factor authentication is not on.")
+        raise MFACodeError(_("Two-factor authentication is not on."))
     with transaction.atomic():
         codes = _backup_codes_replace(user=user)
         audit_record(action=Action.MFA_BACKUP_CODES, request=request, actor=user, subject=user)
@@ -255,10 +257,10 @@ def mfa_devices_remove_by_admin(
 def mfa_backup_codes_text(*, user: User, codes: list[str]) -> str:
     """The downloadable .txt file with the backup codes."""
     lines = [
-        f"{settings.OTP_TOTP_ISSUER} – backup codes for {user.email}",
-        f"Created {timezone.localtime():%Y-%m-%d %H:%M %Z}",
+        _("%(issuer)s – backup codes for %(email)s") % {"issuer": settings.OTP_TOTP_ISSUER, "email": user.email},
+        _("Created %(when)s") % {"when": f"{timezone.localtime():%Y-%m-%d %H:%M %Z}"},
         "",
-        "Each code works once. Keep this file somewhere safe (not on the phone with your authenticator app).",
+        _("Each code works once. Keep this file somewhere safe (not on the phone with your authenticator app)."),
         "",
         *codes,
         "",
@@ -283,8 +285,15 @@ def _raise_if_throttled(device: Device) -> None:
     locked_until = (data or {}).get("locked_until")
     if locked_until:
         seconds = max(1, int((locked_until - timezone.now()).total_seconds()) + 1)
-        raise MFACodeError(f"Too many wrong codes. Please wait {seconds} seconds before trying again.")
-    raise MFACodeError("Too many wrong codes. Please wait a moment before trying again.")
+        raise MFACodeError(
+            ngettext(
+                "Too many wrong codes. Please wait %(seconds)d second before trying again.",
+                "Too many wrong codes. Please wait %(seconds)d seconds before trying again.",
+                seconds,
+            )
+            % {"seconds": seconds}
+        )
+    raise MFACodeError(_("Too many wrong codes. Please wait a moment before trying again."))
 
 
 def _backup_codes_replace(*, user: User) -> list[str]:

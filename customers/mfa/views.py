@@ -7,6 +7,7 @@ from allauth.account.internal.stagekit import clear_login
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -88,7 +89,7 @@ def verify_cancel(request):
 def setup(request):
     user = request.user
     if services.mfa_is_enabled(user=user):
-        messages.info(request, "Two-factor authentication is already on.")
+        messages.info(request, _("Two-factor authentication is already on."))
         return redirect(_portal_home())
     device = services.mfa_setup_device(user=user)
     form = SetupConfirmForm(request.POST if request.method == "POST" else None)
@@ -103,7 +104,7 @@ def setup(request):
             django_otp.login(request, device)
             customer_sessions_end_others(user=user, current_session_key=request.session.session_key)
             request.session[NEW_CODES_SESSION_KEY] = codes
-            messages.success(request, "Two-factor authentication is on.")
+            messages.success(request, _("Two-factor authentication is on."))
             return redirect("customers:mfa_backup_codes_new")
     context = {
         "form": form,
@@ -124,7 +125,7 @@ def backup_codes_new(request):
     """The freshly made backup codes, shown exactly once (then gone from the session)."""
     codes = request.session.pop(NEW_CODES_SESSION_KEY, None)
     if not codes:
-        messages.info(request, "Backup codes are shown only once. Make new ones if you lost them.")
+        messages.info(request, _("Backup codes are shown only once. Make new ones if you lost them."))
         return redirect("customers:mfa_backup_codes")
     text = services.mfa_backup_codes_text(user=request.user, codes=codes)
     return render(request, "customers/mfa/backup_codes_new.html", {"codes": codes, "codes_text": text})
@@ -139,7 +140,7 @@ def backup_codes(request):
     """Make a new set of backup codes; needs the password or a current code."""
     user = request.user
     if not services.mfa_is_enabled(user=user):
-        messages.info(request, "Turn on two-factor authentication first.")
+        messages.info(request, _("Turn on two-factor authentication first."))
         return redirect("customers:mfa_setup")
     form = RegenerateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -148,7 +149,7 @@ def backup_codes(request):
         if password:
             proven = services.mfa_password_check(user=user, password=password)
             if not proven:
-                form.add_error("password", "That password is not correct.")
+                form.add_error("password", _("That password is not correct."))
         else:
             try:
                 services.mfa_code_verify(user=user, code=code)
@@ -164,7 +165,7 @@ def backup_codes(request):
                 # unverified and end it before the new codes are shown. Other
                 # sessions that used an old code stay unverified and are ended.
                 django_otp.login(request, StaticDevice.objects.get(user=user))
-            messages.success(request, "New backup codes made. The old ones no longer work.")
+            messages.success(request, _("New backup codes made. The old ones no longer work."))
             return redirect("customers:mfa_backup_codes_new")
     context = {"form": form, "status": services.mfa_status(user=user)}
     return render(request, "customers/mfa/backup_codes.html", context)
@@ -180,13 +181,13 @@ def disable(request):
     """Turn MFA off; needs the password and a current (or backup) code."""
     user = request.user
     if not services.mfa_is_enabled(user=user):
-        messages.info(request, "Two-factor authentication is already off.")
+        messages.info(request, _("Two-factor authentication is already off."))
         return redirect(_portal_home())
     form = DisableForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         # Check the password first so a typo there does not burn a backup code.
         if not services.mfa_password_check(user=user, password=form.cleaned_data["password"]):
-            form.add_error("password", "That password is not correct.")
+            form.add_error("password", _("That password is not correct."))
         else:
             try:
                 services.mfa_code_verify(user=user, code=form.cleaned_data["code"])
@@ -194,6 +195,6 @@ def disable(request):
                 form.add_error("code", str(error))
             else:
                 services.mfa_disable(user=user, request=request)
-                messages.success(request, "Two-factor authentication is off.")
+                messages.success(request, _("Two-factor authentication is off."))
                 return redirect(_portal_home())
     return render(request, "customers/mfa/disable.html", {"form": form})

@@ -509,7 +509,7 @@ def test_backup_code_counts_shown_come_from_the_service(mfa_client, mfa_customer
 def test_security_section_suggests_new_codes_when_three_or_fewer_are_left(mfa_customer, used, low):
     for code in mfa_customer.codes[:used]:
         services.mfa_code_verify(user=mfa_customer.user, code=code)
-    assert ("make new ones soon" in _render_section(mfa_customer.user)) is low
+    assert ("Make new ones soon." in _render_section(mfa_customer.user)) is low
 
 
 # --- Concurrency (PostgreSQL) ---------------------------------------------------------------------
