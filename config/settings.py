@@ -58,6 +58,8 @@ if not SECRET_KEY:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # Menu texts per language (orders/translation.py); before the admin, whose forms it patches.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -417,6 +419,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Menu texts per language (django-modeltranslation, orders/translation.py): one column per language.
+# Guests get the restaurant's own language when theirs is empty (orders.translation.menu_text, per
+# restaurant); this global order only applies where no restaurant is at hand (admin lists, str()).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "de", "fr")
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -2,6 +2,7 @@ import re
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
@@ -10,6 +11,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+from modeltranslation.utils import build_localized_fieldname
 
 from common.dates import format_local_datetime
 from common.money import amount_to_minor_units, format_money, minor_units_to_amount
@@ -20,6 +23,7 @@ from orders.admin_takings import takings_csv_view, takings_view
 from orders.allergens import ALLERGEN_CHOICES, allergens_join
 from orders.models import Company, MenuCategory, MenuItem, Order, OrderLine, Restaurant, Table
 from orders.services import order_set_status
+from orders.translation import LANGUAGE_CODES
 
 
 def natural_key(label: str) -> list:
@@ -130,7 +134,7 @@ class RestaurantAdmin(admin.ModelAdmin):
     list_display = ["name", "company", "city", "currency", "timezone", "qr_sheet_link", "takings_link"]
     search_fields = ["name", "company__legal_name", "city"]
     fieldsets = [
-        (None, {"fields": ["name", "company", "currency", "timezone"]}),
+        (None, {"fields": ["name", "company", "language", "currency", "timezone"]}),
         (
             _("Address (place of supply on invoices)"),
             {"fields": ["street", "postal_code", "city", "country"]},
@@ -236,14 +240,70 @@ class TableAdmin(RestaurantScopedAdmin):
         )
 
 
+def _language_fieldsets(fields: tuple[str, ...]) -> list:
+    """One fieldset per language with that language's menu texts (no script needed, unlike tabs)."""
+    return [
+        (f"{label} ({code})", {"fields": [build_localized_fieldname(field, code) for field in fields]})
+        for code, label in settings.LANGUAGES
+    ]
+
+
+def _translated(fields: tuple[str, ...]) -> list[str]:
+    return [build_localized_fieldname(field, code) for field in fields for code in LANGUAGE_CODES]
+
+
+class MenuTextsFormMixin:
+    """Menu texts per language: only the restaurant's own language is required (its name is what staff
+    read and what guests without a translation see); the other languages may stay empty."""
+
+    translated_required: tuple[str, ...] = ("name",)
+
+    def _menu_texts_optional(self):
+        for field_name in _translated(self.translated_required):
+            if field_name in self.fields:
+                self.fields[field_name].required = False
+
+    def _menu_texts_check(self, cleaned):
+        restaurant = cleaned.get("restaurant") or getattr(self.instance, "restaurant", None)
+        if restaurant is None:
+            return
+        own = restaurant.language or "en"
+        for field in self.translated_required:
+            field_name = build_localized_fieldname(field, own)
+            if field_name in self.fields and not (cleaned.get(field_name) or "").strip():
+                self.add_error(
+                    field_name,
+                    _("Enter the name in the restaurant's own language (%(language)s).")
+                    % {"language": restaurant.get_language_display()},
+                )
+
+
+class MenuCategoryAdminForm(MenuTextsFormMixin, forms.ModelForm):
+    class Meta:
+        model = MenuCategory
+        fields = ["restaurant", "position", *_translated(("name",))]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._menu_texts_optional()
+
+    def clean(self):
+        cleaned = super().clean()
+        self._menu_texts_check(cleaned)
+        return cleaned
+
+
 @admin.register(MenuCategory)
-class MenuCategoryAdmin(RestaurantScopedAdmin):
+class MenuCategoryAdmin(TranslationAdmin, RestaurantScopedAdmin):
+    form = MenuCategoryAdminForm
+    fieldsets = [(None, {"fields": ["restaurant", "position"]}), *_language_fieldsets(("name",))]
     list_display = ["name", "restaurant", "position"]
     list_editable = ["position"]
     list_filter = [("restaurant", admin.RelatedOnlyFieldListFilter)]
+    search_fields = _translated(("name",))
 
 
-class MenuItemAdminForm(forms.ModelForm):
+class MenuItemAdminForm(MenuTextsFormMixin, forms.ModelForm):
     """Staff type prices as on the menu card ("12.90"); the model keeps integer minor units."""
 
     price = forms.DecimalField(
@@ -263,8 +323,7 @@ class MenuItemAdminForm(forms.ModelForm):
         fields = [
             "restaurant",
             "category",
-            "name",
-            "description",
+            *_translated(("name", "description")),
             "vat_rate",
             "is_available",
             "position",
@@ -274,6 +333,7 @@ class MenuItemAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._menu_texts_optional()
         if self.instance.pk:
             self.initial["price"] = minor_units_to_amount(self.instance.price_cents, self.instance.restaurant.currency)
         self.initial.setdefault("allergen_codes", [a.code for a in self.instance.allergen_list])
@@ -285,6 +345,7 @@ class MenuItemAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._menu_texts_check(cleaned)
         restaurant, price = cleaned.get("restaurant"), cleaned.get("price")
         if restaurant is not None and price is not None:
             try:
@@ -295,24 +356,11 @@ class MenuItemAdminForm(forms.ModelForm):
 
 
 @admin.register(MenuItem)
-class MenuItemAdmin(RestaurantScopedAdmin):
+class MenuItemAdmin(TranslationAdmin, RestaurantScopedAdmin):
     form = MenuItemAdminForm
     fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "restaurant",
-                    "category",
-                    "name",
-                    "description",
-                    "price",
-                    "vat_rate",
-                    "is_available",
-                    "position",
-                ]
-            },
-        ),
+        (None, {"fields": ["restaurant", "category", "price", "vat_rate", "is_available", "position"]}),
+        *_language_fieldsets(("name", "description")),
         (_("Allergens and diet"), {"fields": ["allergen_codes", "is_vegetarian", "is_vegan"]}),
     ]
     # The price column is shown as on the card and is deliberately not list-editable: a changelist
@@ -325,7 +373,7 @@ class MenuItemAdmin(RestaurantScopedAdmin):
         "is_available",
         "vat_rate",
     ]
-    search_fields = ["name", "description"]
+    search_fields = _translated(("name", "description"))
     list_select_related = ["category", "restaurant"]
 
     @admin.display(description="Gross price", ordering="price_cents")

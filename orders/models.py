@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from common.countries import country_choices
@@ -21,6 +22,15 @@ TIMEZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones())
 CLAIM_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CLAIM_CODE_LENGTH = 10  # 50 bits; guessing is further bounded by rate limits
 MAX_NOTE_LENGTH = 500
+
+# A restaurant's own language (its menu's base language, the one staff read order lines in)
+# unless set: German in the German-speaking countries, French in the French-speaking ones.
+_COUNTRY_LANGUAGES = {"DE": "de", "AT": "de", "CH": "de", "LI": "de", "FR": "fr", "BE": "fr", "LU": "fr", "MC": "fr"}
+
+
+def default_language_for_country(country: str) -> str:
+    """The language a restaurant in ``country`` gets unless one is chosen (English elsewhere)."""
+    return _COUNTRY_LANGUAGES.get((country or "").upper(), "en")
 
 
 def new_table_token() -> str:
@@ -241,6 +251,16 @@ class Restaurant(models.Model):
         validators=[RegexValidator(r"^[A-Z]{3}$", "Use an ISO 4217 code such as EUR.")],
     )
     timezone = models.CharField(max_length=64, choices=TIMEZONE_CHOICES, default="Europe/Berlin")
+    language = models.CharField(
+        _("own language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The menu's base language (its names are required; guests whose language has no text see these) "
+            "and the language staff read order lines in. Empty: chosen from the country."
+        ),
+    )
     staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="restaurants", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -249,6 +269,13 @@ class Restaurant(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.language:
+            self.language = default_language_for_country(self.country)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "language"}
+        super().save(*args, **kwargs)
 
     @property
     def tzinfo(self):
@@ -423,7 +450,11 @@ class OrderLine(models.Model):
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     menu_item = models.ForeignKey(MenuItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # In the restaurant's own language: what staff read on the board and in the admin.
     name = models.CharField(max_length=200)
+    # The item's name in every language the menu had it in when the order was placed
+    # ({"de": "Käsekuchen", "en": "Cheesecake"}): documents print the words of that moment.
+    names = models.JSONField(default=dict, blank=True, editable=False)
     unit_price_cents = models.PositiveIntegerField("unit gross price (cents)")
     vat_rate = models.DecimalField("VAT rate (%)", max_digits=5, decimal_places=2)
     quantity = models.PositiveIntegerField()
@@ -433,6 +464,15 @@ class OrderLine(models.Model):
 
     def __str__(self):
         return f"{self.quantity} × {self.name}"
+
+    def name_in(self, language: str | None) -> str:
+        """The name frozen in ``language``, else the restaurant's own (``name``)."""
+        return (self.names or {}).get(language or "") or self.name
+
+    @property
+    def guest_name(self) -> str:
+        """The name in the active language (guest and customer pages)."""
+        return self.name_in(get_language())
 
     @property
     def total_cents(self) -> int:

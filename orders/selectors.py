@@ -7,10 +7,12 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 
 from common.dates import local_day_bounds
 from customers.models import Customer
 from orders.models import MenuCategory, MenuItem, Order, Restaurant, Table
+from orders.translation import menu_text
 
 
 def table_for_guest(*, token: str) -> Table:
@@ -18,16 +20,30 @@ def table_for_guest(*, token: str) -> Table:
     return get_object_or_404(Table.objects.select_related("restaurant"), token=token, is_active=True)
 
 
-def menu_for_restaurant(*, restaurant: Restaurant) -> list[MenuCategory]:
-    """Categories with their items (available ones only), in menu order; two queries."""
+def menu_for_restaurant(*, restaurant: Restaurant, language: str | None = None) -> list[MenuCategory]:
+    """Categories with their items (available ones only), in menu order; two queries.
+
+    Each category and item carries ``label`` (and items ``details``): its text in ``language``
+    (default: the active one), else the restaurant's own (``orders.translation.menu_text``).
+    Within a position, the order is alphabetical in the reader's language.
+    """
+    language = language or get_language()
+    own = restaurant.language or "en"
     # Filtered by restaurant too: a category moved to another restaurant in the
     # admin must not carry its old restaurant's dishes onto this menu.
-    items = MenuItem.objects.filter(is_available=True, restaurant=restaurant).order_by("position", "name")
-    categories = (
+    items = MenuItem.objects.filter(is_available=True, restaurant=restaurant).order_by("position", "pk")
+    categories = list(
         MenuCategory.objects.filter(restaurant=restaurant)
-        .order_by("position", "name")
+        .order_by("position", "pk")
         .prefetch_related(Prefetch("items", queryset=items, to_attr="menu_items"))
     )
+    for category in categories:
+        category.label = menu_text(category, "name", language=language, fallback=own)
+        for item in category.menu_items:
+            item.label = menu_text(item, "name", language=language, fallback=own)
+            item.details = menu_text(item, "description", language=language, fallback=own)
+        category.menu_items.sort(key=lambda item: (item.position, item.label.casefold(), item.pk))
+    categories.sort(key=lambda category: (category.position, category.label.casefold(), category.pk))
     return [category for category in categories if category.menu_items]
 
 

@@ -4,6 +4,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
@@ -11,6 +12,7 @@ from audit.services import audit_record
 from customers.models import Customer
 from orders.models import CLAIM_CODE_ALPHABET, CLAIM_CODE_LENGTH, MAX_NOTE_LENGTH, MenuItem, Order, OrderLine, Table
 from orders.selectors import customer_restaurants_changed
+from orders.translation import menu_names, menu_text
 
 MAX_QUANTITY_PER_ITEM = 20
 MAX_LINES_PER_ORDER = 60
@@ -61,20 +63,30 @@ def order_place(
     items = {item.pk: item for item in MenuItem.objects.filter(pk__in=wanted, restaurant=restaurant).order_by()}
     if len(items) != len(wanted):
         raise OrderRejected("Some of the items are not on this restaurant's menu.")
-    unavailable = [item.name for item in items.values() if not item.is_available]
+    language = restaurant.language or "en"
+    guest_language = get_language()
+    unavailable = [
+        menu_text(item, "name", language=guest_language, fallback=language)
+        for item in items.values()
+        if not item.is_available
+    ]
     if unavailable:
         raise OrderRejected(f"Sorry, no longer available: {', '.join(sorted(unavailable))}.")
 
-    lines = [
-        OrderLine(
-            menu_item=items[item_id],
-            name=items[item_id].name,
-            unit_price_cents=items[item_id].price_cents,
-            vat_rate=items[item_id].vat_rate,
-            quantity=qty,
+    lines = []
+    for item_id, qty in sorted(wanted.items(), key=lambda kv: (items[kv[0]].category_id, kv[0])):
+        # Frozen now: staff read the restaurant's own language, documents any language it had.
+        name, names = menu_names(items[item_id], restaurant_language=language)
+        lines.append(
+            OrderLine(
+                menu_item=items[item_id],
+                name=name,
+                names=names,
+                unit_price_cents=items[item_id].price_cents,
+                vat_rate=items[item_id].vat_rate,
+                quantity=qty,
+            )
         )
-        for item_id, qty in sorted(wanted.items(), key=lambda kv: (items[kv[0]].category_id, kv[0]))
-    ]
     try:
         with transaction.atomic():
             order = Order.objects.create(

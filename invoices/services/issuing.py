@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from common.money import format_money, vat_breakdown
 from customers.models import Customer
@@ -89,8 +90,12 @@ def invoice_refusal(*, order: Order, customer: Customer) -> Refusal | None:
     return None
 
 
-def invoice_lines_compute(order_lines: Iterable[OrderLine]) -> list[InvoiceLine]:
+def invoice_lines_compute(order_lines: Iterable[OrderLine], *, language: str | None = None) -> list[InvoiceLine]:
     """Unsaved invoice lines for order lines, with VAT allocated exactly.
+
+    Descriptions are the names frozen on the order lines in ``language`` (the
+    document's; default the active one), else in the restaurant's own language
+    (``OrderLine.name_in``): later menu edits never reach a document.
 
     VAT is computed once per rate on the sum of gross amounts (``common.money``).
     That per-rate VAT is spread over the rate's lines in proportion to their
@@ -102,7 +107,7 @@ def invoice_lines_compute(order_lines: Iterable[OrderLine]) -> list[InvoiceLine]
     lines = [
         InvoiceLine(
             position=position,
-            description=line.name,
+            description=line.name_in(language or get_language()),
             quantity=line.quantity,
             unit_price_gross_cents=line.unit_price_cents,
             vat_rate=line.vat_rate,
