@@ -100,14 +100,14 @@ def test_staff_cannot_put_an_item_into_another_restaurant(client, staff_a, resta
         {
             "restaurant": restaurant_b.pk,
             "category": category_b.pk,
-            "name": "Injected",
+            "name_de": "Injected",
             "price": "1.00",
             "vat_rate": "7",
             "position": 0,
         },
     )
     assert response.status_code == 200  # form re-rendered with errors
-    assert not restaurant_b.menu_items.filter(name="Injected").exists()
+    assert not restaurant_b.menu_items.filter(name_de="Injected").exists()
 
 
 def test_superuser_sees_all_restaurants(client, superuser, data):
@@ -241,11 +241,11 @@ def test_order_list_names_the_restaurant_only_for_staff_of_several(client, staff
 def test_staff_enter_prices_as_on_the_menu_card(client, staff_a, restaurant_a):
     category = MenuCategoryFactory(restaurant=restaurant_a)
     staff_force_login(client, staff_a)
-    form = {"restaurant": restaurant_a.pk, "category": category.pk, "name": "Tiramisu", "vat_rate": "7", "position": 0}
+    form = {"restaurant": restaurant_a.pk, "category": category.pk, "name_de": "Tiramisu", "vat_rate": "7", "position": 0}
     response = client.post(reverse("admin:orders_menuitem_add"), {**form, "price": "6.505"})
     assert response.status_code == 200 and "EUR amounts have 2 decimal places." in response.content.decode()
     assert not restaurant_a.menu_items.exists()
     client.post(reverse("admin:orders_menuitem_add"), {**form, "price": "6.50"})
-    item = restaurant_a.menu_items.get(name="Tiramisu")
+    item = restaurant_a.menu_items.get(name_de="Tiramisu")
     assert item.price_cents == 650
     assert 'value="6.50"' in client.get(change(item)).content.decode()

@@ -91,7 +91,7 @@ def test_staff_tick_allergens_and_diet_marks_on_labelled_checkboxes(client, staf
     form = {
         "restaurant": restaurant_a.pk,
         "category": category.pk,
-        "name": "Pesto pasta",
+        "name_de": "Pesto pasta",
         "vat_rate": "7",
         "position": 0,
         "price": "12.90",
@@ -99,7 +99,7 @@ def test_staff_tick_allergens_and_diet_marks_on_labelled_checkboxes(client, staf
         "is_vegan": "on",
     }
     assert client.post(add_url, form).status_code == 302
-    item = MenuItem.objects.get(name="Pesto pasta")
+    item = MenuItem.objects.get(name_de="Pesto pasta")
     assert item.allergens == "gluten,milk,nuts"  # stored in Annex II order
     assert item.is_vegan and item.is_vegetarian  # a vegan dish is vegetarian too
     assert item.price_cents == 1290
