@@ -1,6 +1,6 @@
 """Realistic benchmark data, loaded fast with bulk_create.
 
-One restaurant with 50 tables and a 60-item menu, one verified customer with
+One restaurant with 50 tables and a 60-item menu (German and English texts), one verified customer with
 billing details and 10,000 orders (the newest 1,000 paid and not yet
 invoiced), plus guest orders so the tables are not trivially small.
 
@@ -19,6 +19,13 @@ from decimal import Decimal
 FOOD = Decimal("7.00")
 DRINKS = Decimal("19.00")
 CATEGORIES = ["Starters", "Salads", "Mains", "Pizza & pasta", "Desserts", "Drinks"]
+# The restaurant is German (its own language): every text in German and English, so the German
+# and the English menu page render the same amount of text (bench row "Menu page, German").
+CATEGORIES_DE = ["Vorspeisen", "Salate", "Hauptgerichte", "Pizza & Pasta", "Nachspeisen", "Getränke"]
+DESCRIPTION = {
+    "en": "Seasonal, made in house; ask us about allergens",
+    "de": "Saisonal und hausgemacht; fragen Sie uns nach Allergenen",
+}
 CUSTOMER_EMAIL = "bench.customer@example.com"
 CUSTOMER_PASSWORD = "bench-customer-password-2026"  # noqa: S105 - throwaway benchmark login
 OTHER_EMAIL = "bench.other@example.com"
@@ -53,6 +60,7 @@ def load(*, customer_orders: int = 10_000, invoiceable: int = 1_000, guest_order
             postal_code="10435",
             city="Berlin",
             country="DE",
+            language="de",
             email="kitchen@trattoria.example",
             phone="+49 30 1234567",
             currency="EUR",
@@ -60,17 +68,22 @@ def load(*, customer_orders: int = 10_000, invoiceable: int = 1_000, guest_order
         )
         tables = Table.objects.bulk_create([Table(restaurant=restaurant, label=f"{n}") for n in range(1, 51)])
         categories = MenuCategory.objects.bulk_create(
-            [MenuCategory(restaurant=restaurant, name=name, position=pos) for pos, name in enumerate(CATEGORIES)]
+            [
+                MenuCategory(restaurant=restaurant, name_en=name, name_de=name_de, position=pos)
+                for pos, (name, name_de) in enumerate(zip(CATEGORIES, CATEGORIES_DE, strict=True))
+            ]
         )
         items = MenuItem.objects.bulk_create(
             [
                 MenuItem(
                     restaurant=restaurant,
                     category=category,
-                    name=f"{category.name.split()[0]} no. {n + 1}",
-                    description="Seasonal, made in house; ask us about allergens",
+                    name_en=f"{category.name_en.split()[0]} no. {n + 1}",
+                    name_de=f"{category.name_de.split()[0]} Nr. {n + 1}",
+                    description_en=DESCRIPTION["en"],
+                    description_de=DESCRIPTION["de"],
                     price_cents=rng.randrange(290, 2900, 10),
-                    vat_rate=DRINKS if category.name == "Drinks" else FOOD,
+                    vat_rate=DRINKS if category.name_en == "Drinks" else FOOD,
                     position=n,
                 )
                 for category in categories
@@ -113,7 +126,8 @@ def load(*, customer_orders: int = 10_000, invoiceable: int = 1_000, guest_order
                 lines = [
                     OrderLine(
                         menu_item=item,
-                        name=item.name,
+                        name=item.name_de,
+                        names={"de": item.name_de, "en": item.name_en},
                         unit_price_cents=item.price_cents,
                         vat_rate=item.vat_rate,
                         quantity=rng.randint(1, 3),
