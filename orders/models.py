@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.countries import country_choices
@@ -238,19 +238,22 @@ class Restaurant(models.Model):
     """The tenant and the place where meals are served; its company is the seller on invoices."""
 
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="restaurants")
-    name = models.CharField("display name", max_length=200, validators=[validate_document_text])
-    street = models.CharField("street address", max_length=200, validators=[validate_document_text])
-    postal_code = models.CharField(max_length=20, validators=[validate_document_text])
-    city = models.CharField(max_length=100, validators=[validate_document_text])
-    country = models.CharField(max_length=2, choices=country_choices, help_text="ISO 3166-1 alpha-2 code, e.g. DE")
-    email = models.EmailField("contact email")
-    phone = models.CharField(max_length=40, blank=True, validators=[validate_document_text])
+    name = models.CharField(_("display name"), max_length=200, validators=[validate_document_text])
+    street = models.CharField(_("street address"), max_length=200, validators=[validate_document_text])
+    postal_code = models.CharField(_("postal code"), max_length=20, validators=[validate_document_text])
+    city = models.CharField(_("city"), max_length=100, validators=[validate_document_text])
+    country = models.CharField(
+        _("country"), max_length=2, choices=country_choices, help_text=_("ISO 3166-1 alpha-2 code, e.g. DE")
+    )
+    email = models.EmailField(_("contact email"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_document_text])
     currency = models.CharField(
+        _("currency"),
         max_length=3,
         default="EUR",
-        validators=[RegexValidator(r"^[A-Z]{3}$", "Use an ISO 4217 code such as EUR.")],
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use an ISO 4217 code such as EUR."))],
     )
-    timezone = models.CharField(max_length=64, choices=TIMEZONE_CHOICES, default="Europe/Berlin")
+    timezone = models.CharField(_("time zone"), max_length=64, choices=TIMEZONE_CHOICES, default="Europe/Berlin")
     language = models.CharField(
         _("own language"),
         max_length=8,
@@ -261,11 +264,15 @@ class Restaurant(models.Model):
             "and the language staff read order lines in. Empty: chosen from the country."
         ),
     )
-    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="restaurants", blank=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("staff"), related_name="restaurants", blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("restaurant")
+        verbose_name_plural = _("restaurants")
 
     def __str__(self):
         return self.name
@@ -283,14 +290,18 @@ class Restaurant(models.Model):
 
 
 class Table(models.Model):
-    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="tables")
-    label = models.CharField(max_length=50, validators=[validate_document_text])
+    restaurant = models.ForeignKey(
+        Restaurant, verbose_name=_("restaurant"), on_delete=models.CASCADE, related_name="tables"
+    )
+    label = models.CharField(_("label"), max_length=50, validators=[validate_document_text])
     token = models.CharField(max_length=64, unique=True, default=new_table_token, editable=False)
-    is_active = models.BooleanField("active", default=True)
+    is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["restaurant", "label"]
+        verbose_name = _("table")
+        verbose_name_plural = _("tables")
         constraints = [models.UniqueConstraint(fields=["restaurant", "label"], name="table_label_unique")]
 
     def __str__(self):
@@ -312,32 +323,39 @@ class Table(models.Model):
 
 
 class MenuCategory(models.Model):
-    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="categories")
-    name = models.CharField(max_length=100, validators=[validate_document_text])
-    position = models.PositiveIntegerField(default=0)
+    restaurant = models.ForeignKey(
+        Restaurant, verbose_name=_("restaurant"), on_delete=models.CASCADE, related_name="categories"
+    )
+    name = models.CharField(_("name"), max_length=100, validators=[validate_document_text])
+    position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["restaurant", "position", "name"]
-        verbose_name_plural = "menu categories"
+        verbose_name = _("menu category")
+        verbose_name_plural = _("menu categories")
 
     def __str__(self):
         return self.name
 
 
 class MenuItem(models.Model):
-    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="menu_items")
-    category = models.ForeignKey(MenuCategory, on_delete=models.PROTECT, related_name="items")
-    name = models.CharField(max_length=200, validators=[validate_document_text])
-    description = models.TextField(blank=True, validators=[validate_document_text])
-    price_cents = models.PositiveIntegerField("gross price (cents)", help_text="Including VAT, in cents.")
+    restaurant = models.ForeignKey(
+        Restaurant, verbose_name=_("restaurant"), on_delete=models.CASCADE, related_name="menu_items"
+    )
+    category = models.ForeignKey(
+        MenuCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="items"
+    )
+    name = models.CharField(_("name"), max_length=200, validators=[validate_document_text])
+    description = models.TextField(_("description"), blank=True, validators=[validate_document_text])
+    price_cents = models.PositiveIntegerField(_("gross price (cents)"), help_text=_("Including VAT, in cents."))
     vat_rate = models.DecimalField(
-        "VAT rate (%)",
+        _("VAT rate (%)"),
         max_digits=5,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
-    is_available = models.BooleanField("available", default=True)
-    position = models.PositiveIntegerField(default=0)
+    is_available = models.BooleanField(_("available"), default=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
     # Codes of orders.allergens.ALLERGENS, comma-separated, in Annex II order.
     allergens = models.CharField(
         max_length=ALLERGENS_MAX_LENGTH, blank=True, default="", validators=[validate_allergens]
@@ -347,6 +365,8 @@ class MenuItem(models.Model):
 
     class Meta:
         ordering = ["restaurant", "category__position", "position", "name"]
+        verbose_name = _("menu item")
+        verbose_name_plural = _("menu items")
 
     def __str__(self):
         return self.name
@@ -358,7 +378,7 @@ class MenuItem(models.Model):
     def clean(self):
         super().clean()
         if self.category_id and self.restaurant_id and self.category.restaurant_id != self.restaurant_id:
-            raise ValidationError({"category": "Choose a category of the same restaurant."})
+            raise ValidationError({"category": _("Choose a category of the same restaurant.")})
         # A vegan dish is vegetarian too: the menu's "vegetarian" filter by eye must not miss it.
         if self.is_vegan:
             self.is_vegetarian = True
@@ -366,11 +386,11 @@ class MenuItem(models.Model):
 
 class Order(models.Model):
     class Status(models.TextChoices):
-        PLACED = "placed", "Placed"
-        PREPARING = "preparing", "Preparing"
-        SERVED = "served", "Served"
-        PAID = "paid", "Paid"
-        CANCELLED = "cancelled", "Cancelled"
+        PLACED = "placed", pgettext_lazy("order status", "Placed")
+        PREPARING = "preparing", pgettext_lazy("order status", "Preparing")
+        SERVED = "served", pgettext_lazy("order status", "Served")
+        PAID = "paid", pgettext_lazy("order status", "Paid")
+        CANCELLED = "cancelled", pgettext_lazy("order status", "Cancelled")
 
     # The status machine: which status may follow which ("paid" and "cancelled"
     # are final), and the time each one stamps. Changed only through
@@ -394,15 +414,15 @@ class Order(models.Model):
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLACED, db_index=True)
-    placed_at = models.DateTimeField(default=timezone.now, db_index=True)
-    preparing_at = models.DateTimeField(null=True, blank=True)
-    served_at = models.DateTimeField(null=True, blank=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    currency = models.CharField(max_length=3)
-    note = models.TextField(blank=True, max_length=MAX_NOTE_LENGTH, validators=[validate_document_text])
-    total_cents = models.PositiveIntegerField(default=0)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLACED, db_index=True)
+    placed_at = models.DateTimeField(_("placed at"), default=timezone.now, db_index=True)
+    preparing_at = models.DateTimeField(_("preparing since"), null=True, blank=True)
+    served_at = models.DateTimeField(_("served at"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3)
+    note = models.TextField(_("note"), blank=True, max_length=MAX_NOTE_LENGTH, validators=[validate_document_text])
+    total_cents = models.PositiveIntegerField(_("total (cents)"), default=0)
     # Unguessable reference for the guest's confirmation page.
     public_token = models.CharField(max_length=32, unique=True, default=new_order_token, editable=False)
     # Short receipt code a guest can use to claim the order into an account later.
@@ -420,6 +440,8 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-placed_at", "-id"]
+        verbose_name = pgettext_lazy("noun", "order")
+        verbose_name_plural = pgettext_lazy("noun", "orders")
         indexes = [
             models.Index(fields=["customer", "-placed_at"], name="order_customer_placed"),
             models.Index(fields=["restaurant", "-placed_at"], name="order_restaurant_placed"),
@@ -451,16 +473,18 @@ class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     menu_item = models.ForeignKey(MenuItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # In the restaurant's own language: what staff read on the board and in the admin.
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     # The item's name in every language the menu had it in when the order was placed
     # ({"de": "Käsekuchen", "en": "Cheesecake"}): documents print the words of that moment.
     names = models.JSONField(default=dict, blank=True, editable=False)
-    unit_price_cents = models.PositiveIntegerField("unit gross price (cents)")
-    vat_rate = models.DecimalField("VAT rate (%)", max_digits=5, decimal_places=2)
-    quantity = models.PositiveIntegerField()
+    unit_price_cents = models.PositiveIntegerField(_("unit gross price (cents)"))
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
+    quantity = models.PositiveIntegerField(_("quantity"))
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
 
     def __str__(self):
         return f"{self.quantity} × {self.name}"
@@ -520,6 +544,8 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(paid_cents=models.F("meal_cents") + models.F("tip_cents")),

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
@@ -41,28 +41,29 @@ def order_place(
     one. The unique index decides, so the common path costs no extra query.
     """
     if not table.is_active:
-        raise OrderRejected("This table is not taking orders.")
+        raise OrderRejected(_("This table is not taking orders."))
     wanted = {int(item_id): int(qty) for item_id, qty in quantities.items() if int(qty) != 0}
     if not wanted:
-        raise OrderRejected("Your order is empty. Choose at least one item.")
+        raise OrderRejected(_("Your order is empty. Choose at least one item."))
     if any(qty < 0 for qty in wanted.values()):
-        raise OrderRejected("Quantities cannot be negative.")
+        raise OrderRejected(_("Quantities cannot be negative."))
     if any(qty > MAX_QUANTITY_PER_ITEM for qty in wanted.values()):
         raise OrderRejected(
-            f"At most {MAX_QUANTITY_PER_ITEM} of one item per order. For larger groups, please ask the staff."
+            _("At most %(count)s of one item per order. For larger groups, please ask the staff.")
+            % {"count": MAX_QUANTITY_PER_ITEM}
         )
     if len(wanted) > MAX_LINES_PER_ORDER:
-        raise OrderRejected("Too many different items in one order.")
+        raise OrderRejected(_("Too many different items in one order."))
     note = (note or "").strip()
     if len(note) > MAX_NOTE_LENGTH:
-        raise OrderRejected(f"The note can be at most {MAX_NOTE_LENGTH} characters.")
+        raise OrderRejected(_("The note can be at most %(count)s characters.") % {"count": MAX_NOTE_LENGTH})
 
     restaurant = table.restaurant
     # order_by(): MenuItem's default ordering joins the categories, and the
     # lines are sorted below anyway.
     items = {item.pk: item for item in MenuItem.objects.filter(pk__in=wanted, restaurant=restaurant).order_by()}
     if len(items) != len(wanted):
-        raise OrderRejected("Some of the items are not on this restaurant's menu.")
+        raise OrderRejected(_("Some of the items are not on this restaurant's menu."))
     language = restaurant.language or "en"
     guest_language = get_language()
     unavailable = [
@@ -71,7 +72,7 @@ def order_place(
         if not item.is_available
     ]
     if unavailable:
-        raise OrderRejected(f"Sorry, no longer available: {', '.join(sorted(unavailable))}.")
+        raise OrderRejected(_("Sorry, no longer available: %(dishes)s.") % {"dishes": ", ".join(sorted(unavailable))})
 
     lines = []
     for item_id, qty in sorted(wanted.items(), key=lambda kv: (items[kv[0]].category_id, kv[0])):
@@ -153,7 +154,8 @@ def order_set_status(
             )
         if status not in Order.STATUS_TRANSITIONS[current]:
             raise ValidationError(
-                f"Order #{locked.pk} is {locked.get_status_display().lower()} and cannot become {status.label.lower()}."
+                _("Order #%(pk)s is %(status)s and cannot become %(new_status)s.")
+                % {"pk": locked.pk, "status": locked.get_status_display().lower(), "new_status": status.label.lower()}
             )
         locked.status = status
         field = Order.STATUS_TIMESTAMPS[status]
@@ -184,7 +186,8 @@ class ClaimRefused(ValidationError):
     """
 
 
-CLAIM_REFUSED_MESSAGE = (
+# Marked for the catalogs; translated where it is raised (the constant stays a plain string).
+CLAIM_REFUSED_MESSAGE = gettext_noop(
     "This code does not match an order that can be added to your account. "
     "Check the receipt code on your order confirmation and try again."
 )
@@ -212,11 +215,11 @@ def order_claim_by_code(*, customer: Customer, code: str) -> tuple[Order, bool]:
     """
     normalized = claim_code_normalize(code=code)
     if not normalized:
-        raise ClaimRefused(CLAIM_REFUSED_MESSAGE)
+        raise ClaimRefused(_(CLAIM_REFUSED_MESSAGE))
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(claim_code=normalized).first()
         if order is None or (order.customer_id is not None and order.customer_id != customer.pk):
-            raise ClaimRefused(CLAIM_REFUSED_MESSAGE)
+            raise ClaimRefused(_(CLAIM_REFUSED_MESSAGE))
         if order.customer_id == customer.pk:
             return order, False
         order.customer = customer
