@@ -95,7 +95,7 @@ def invoice_lines_compute(order_lines: Iterable[OrderLine], *, language: str | N
 
     Descriptions are the names frozen on the order lines in ``language`` (the
     document's; default the active one), else in the restaurant's own language
-    (``OrderLine.name_in``): later menu edits never reach a document.
+    (``OrderLine.names``, ``OrderLine.name``): later menu edits never reach a document.
 
     VAT is computed once per rate on the sum of gross amounts (``common.money``).
     That per-rate VAT is spread over the rate's lines in proportion to their
@@ -107,7 +107,7 @@ def invoice_lines_compute(order_lines: Iterable[OrderLine], *, language: str | N
     lines = [
         InvoiceLine(
             position=position,
-            description=line.name_in(language or get_language()),
+            description=(getattr(line, "names", None) or {}).get(language or get_language()) or line.name,
             quantity=line.quantity,
             unit_price_gross_cents=line.unit_price_cents,
             vat_rate=line.vat_rate,
