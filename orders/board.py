@@ -109,7 +109,7 @@ def board_for(*, orders: QuerySet[Order], now: datetime | None = None) -> Board:
         lines = OrderLine.objects.filter(order_id__in=list(board_orders)).order_by("id")
         for order_id, quantity, name in lines.values_list("order_id", "quantity", "name"):
             board_orders[order_id].lines.append((quantity, name))
-    columns = {status: BoardColumn(status=status, label=status.label) for status in BOARD_STATUSES}
+    columns = {status: BoardColumn(status=status, label=str(status.label)) for status in BOARD_STATUSES}
     bill_requests = []
     for order in board_orders.values():
         status = Order.Status(order.status)

@@ -323,6 +323,9 @@ class Table(models.Model):
 
 
 class MenuCategory(models.Model):
+    # Set by orders.selectors.menu_for_restaurant: the name in the reader's language.
+    label: str
+
     restaurant = models.ForeignKey(
         Restaurant, verbose_name=_("restaurant"), on_delete=models.CASCADE, related_name="categories"
     )
@@ -339,6 +342,10 @@ class MenuCategory(models.Model):
 
 
 class MenuItem(models.Model):
+    # Set by orders.selectors.menu_for_restaurant: name and description in the reader's language.
+    label: str
+    details: str
+
     restaurant = models.ForeignKey(
         Restaurant, verbose_name=_("restaurant"), on_delete=models.CASCADE, related_name="menu_items"
     )
