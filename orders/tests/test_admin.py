@@ -241,7 +241,13 @@ def test_order_list_names_the_restaurant_only_for_staff_of_several(client, staff
 def test_staff_enter_prices_as_on_the_menu_card(client, staff_a, restaurant_a):
     category = MenuCategoryFactory(restaurant=restaurant_a)
     staff_force_login(client, staff_a)
-    form = {"restaurant": restaurant_a.pk, "category": category.pk, "name_de": "Tiramisu", "vat_rate": "7", "position": 0}
+    form = {
+        "restaurant": restaurant_a.pk,
+        "category": category.pk,
+        "name_de": "Tiramisu",
+        "vat_rate": "7",
+        "position": 0,
+    }
     response = client.post(reverse("admin:orders_menuitem_add"), {**form, "price": "6.505"})
     assert response.status_code == 200 and "EUR amounts have 2 decimal places." in response.content.decode()
     assert not restaurant_a.menu_items.exists()
