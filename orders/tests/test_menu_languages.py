@@ -13,7 +13,7 @@ from invoices.services import invoice_issue, invoice_lines_compute
 from orders.models import MenuItem, OrderLine, Restaurant, default_language_for_country
 from orders.services import OrderRejected, order_place, order_set_status
 from orders.tests.factories import MenuCategoryFactory, MenuItemFactory, RestaurantFactory, TableFactory
-from orders.translation import menu_text
+from orders.translation import menu_text, menu_text_exact
 
 
 @pytest.fixture
@@ -279,3 +279,68 @@ def test_lines_from_before_the_languages_fall_back_to_their_name(db):
 def test_restaurant_language_choices_are_the_sites_languages():
     field = Restaurant._meta.get_field("language")
     assert [code for code, _label in field.choices] == ["en", "de", "fr"]
+
+
+# --- The data migration ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_copies_existing_menus_into_each_restaurants_own_language():
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("orders", "0008_payment")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    Company = old_apps.get_model("orders", "Company")
+    OldRestaurant = old_apps.get_model("orders", "Restaurant")
+    company = Company.objects.create(
+        legal_name="Bistro SARL", street="1 rue", postal_code="75001", city="Paris", country="FR", vat_id="FR1"
+    )
+    made = {}
+    for country in ("FR", "AT", "IE"):
+        restaurant = OldRestaurant.objects.create(
+            company=company,
+            name=f"Place {country}",
+            street="1",
+            postal_code="1",
+            city="X",
+            country=country,
+            email="a@example.com",
+        )
+        category = old_apps.get_model("orders", "MenuCategory").objects.create(restaurant=restaurant, name="Plats")
+        item = old_apps.get_model("orders", "MenuItem").objects.create(
+            restaurant=restaurant,
+            category=category,
+            name="Croque",
+            description="Jambon",
+            price_cents=900,
+            vat_rate=Decimal("10"),
+        )
+        table = old_apps.get_model("orders", "Table").objects.create(restaurant=restaurant, label="1", token=country)
+        order = old_apps.get_model("orders", "Order").objects.create(
+            restaurant=restaurant, table=table, currency="EUR", public_token=country, claim_code=country
+        )
+        line = old_apps.get_model("orders", "OrderLine").objects.create(
+            order=order, menu_item=item, name="Croque", unit_price_cents=900, vat_rate=Decimal("10"), quantity=1
+        )
+        made[country] = (restaurant.pk, category.pk, item.pk, line.pk)
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    from orders.models import MenuCategory
+
+    for country, language in (("FR", "fr"), ("AT", "de"), ("IE", "en")):
+        restaurant_id, category_id, item_id, line_id = made[country]
+        assert Restaurant.objects.get(pk=restaurant_id).language == language
+        item = MenuItem.objects.get(pk=item_id)
+        assert (menu_text_exact(item, "name", language), menu_text_exact(item, "description", language)) == (
+            "Croque",
+            "Jambon",
+        )
+        others = [code for code in ("en", "de", "fr") if code != language]
+        assert not any(menu_text_exact(item, "name", code) for code in others)
+        assert menu_text_exact(MenuCategory.objects.get(pk=category_id), "name", language) == "Plats"
+        assert OrderLine.objects.get(pk=line_id).names == {language: "Croque"}
