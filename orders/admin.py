@@ -240,11 +240,13 @@ class TableAdmin(RestaurantScopedAdmin):
         )
 
 
-def _language_fieldsets(fields: tuple[str, ...]) -> list:
-    """One fieldset per language with that language's menu texts (no script needed, unlike tabs)."""
+def _language_fieldsets(fields: tuple[str, ...], *, first: str | None = None) -> list:
+    """One fieldset per language with that language's menu texts (no script needed, unlike tabs);
+    the restaurant's own language (``first``) leads when known."""
+    languages = sorted(settings.LANGUAGES, key=lambda language: language[0] != first)
     return [
         (f"{label} ({code})", {"fields": [build_localized_fieldname(field, code) for field in fields]})
-        for code, label in settings.LANGUAGES
+        for code, label in languages
     ]
 
 
@@ -262,6 +264,14 @@ class MenuTextsFormMixin:
         for field_name in _translated(self.translated_required):
             if field_name in self.fields:
                 self.fields[field_name].required = False
+        # An existing row: mark its restaurant's own language as required (bold label); a new one
+        # is checked in clean(), once the restaurant is chosen.
+        restaurant = getattr(self.instance, "restaurant", None) if self.instance.restaurant_id else None
+        if restaurant is not None:
+            for field in self.translated_required:
+                field_name = build_localized_fieldname(field, restaurant.language or "en")
+                if field_name in self.fields:
+                    self.fields[field_name].required = True
 
     def _menu_texts_check(self, cleaned):
         restaurant = cleaned.get("restaurant") or getattr(self.instance, "restaurant", None)
@@ -297,6 +307,12 @@ class MenuCategoryAdminForm(MenuTextsFormMixin, forms.ModelForm):
 class MenuCategoryAdmin(TranslationAdmin, RestaurantScopedAdmin):
     form = MenuCategoryAdminForm
     fieldsets = [(None, {"fields": ["restaurant", "position"]}), *_language_fieldsets(("name",))]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return super().get_fieldsets(request, obj)
+        return [self.fieldsets[0], *_language_fieldsets(("name",), first=obj.restaurant.language)]
+
     list_display = ["name", "restaurant", "position"]
     list_editable = ["position"]
     list_filter = [("restaurant", admin.RelatedOnlyFieldListFilter)]
@@ -363,6 +379,13 @@ class MenuItemAdmin(TranslationAdmin, RestaurantScopedAdmin):
         *_language_fieldsets(("name", "description")),
         (_("Allergens and diet"), {"fields": ["allergen_codes", "is_vegetarian", "is_vegan"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return super().get_fieldsets(request, obj)
+        own = obj.restaurant.language
+        return [self.fieldsets[0], *_language_fieldsets(("name", "description"), first=own), self.fieldsets[-1]]
+
     # The price column is shown as on the card and is deliberately not list-editable: a changelist
     # input would be bound to the cents field; prices are changed on the dish's page (MenuItemAdminForm).
     list_display = ["name", "category", "price", "vat_rate", "is_available", "restaurant"]

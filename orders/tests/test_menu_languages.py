@@ -169,6 +169,10 @@ def test_staff_enter_texts_per_language_and_the_restaurants_own_name_is_required
     assert client.post(url, {**form, "name_de": "Bienenstich"}).status_code == 302
     item = MenuItem.objects.get(restaurant=cafe)
     assert (item.name_de, item.name_en or "", item.name_fr or "") == ("Bienenstich", "", "")
+    # On the dish's page the restaurant's own language comes first, its name marked as required.
+    page = client.get(reverse("admin:orders_menuitem_change", args=[item.pk])).content.decode()
+    assert page.index("Deutsch (de)") < page.index("English (en)") < page.index("Français (fr)")
+    assert 'class="required" for="id_name_de"' in page and 'class="required" for="id_name_en"' not in page
 
 
 def test_a_category_needs_its_name_in_the_restaurants_own_language(client, cafe, staff_a):

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from customers.models import User
 from orders.management.commands.seed_demo import BAKERY_NAME, CAFE_NAME
 from orders.models import Restaurant
 
@@ -44,3 +45,53 @@ def test_the_demo_menu_on_a_phone_in_each_language(live_server, phone_page):
     expect(page.get_by_role("heading", name="Brot & Brötchen")).to_be_visible()
     expect(page.get_by_label("Pflaumenkuchen", exact=True)).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "menu-bakery-fr.png"), full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_staff_edit_a_dish_per_language_in_the_admin(live_server, desktop_page, axe_check, settings):
+    from customers.tests.factories import DEFAULT_PASSWORD
+    from orders.models import MenuItem
+
+    settings.STAFF_REQUIRE_MFA = False
+    call_command("seed_demo", force=True, stdout=StringIO())
+    staff = User.objects.get(email="staff@demo.example")
+    staff.set_password(DEFAULT_PASSWORD)
+    staff.save()
+    cake = MenuItem.objects.get(name_de="Käsekuchen")
+    page, base = desktop_page, live_server.url
+    page.context.set_extra_http_headers({"Accept-Language": "de"})
+    page.goto(f"{base}/admin/")
+    page.locator("input[name=auth-username]").fill(staff.email)
+    page.locator("input[name=auth-password]").fill(DEFAULT_PASSWORD)
+    page.locator("input[name=auth-password]").press("Enter")
+    expect(page.locator("#site-name")).to_be_visible()
+
+    page.goto(f"{base}/admin/orders/menuitem/{cake.pk}/change/")
+    for field, value in (
+        ("name_de", "Käsekuchen"),
+        ("name_en", "German cheesecake"),
+        ("name_fr", "Gâteau au fromage blanc"),
+    ):
+        expect(page.locator(f"#id_{field}")).to_have_value(value)
+    expect(page.get_by_role("heading", name="Deutsch (de)")).to_be_visible()
+    axe_check(page, state="dish with its texts per language")
+    page.screenshot(path=str(SCREENSHOTS / "admin-menuitem-de.png"), full_page=True)
+
+    # The restaurant's own language (German) may not be empty.
+    page.locator("#id_name_de").fill("")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".errorlist").first).to_be_visible()
+    axe_check(page, state="dish without its German name")
+    page.locator("#id_name_de").fill("Quarkkuchen")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    cake.refresh_from_db()
+    assert (cake.name_de, cake.name_en) == ("Quarkkuchen", "German cheesecake")
+
+    # The guests see it at once, in German, and the French texts stay.
+    page.goto(f"{base}{cake.restaurant.tables.get(label='1').get_absolute_url()}")
+    expect(page.get_by_label("Quarkkuchen", exact=True)).to_be_visible()
+    page.context.set_extra_http_headers({"Accept-Language": "fr"})
+    page.reload()
+    expect(page.get_by_label("Gâteau au fromage blanc", exact=True)).to_be_visible()
