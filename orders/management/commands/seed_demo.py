@@ -444,9 +444,11 @@ class Command(BaseCommand):
         out.write(f"  Superuser (both):  {admin_url}  admin@demo.example / {DEMO_PASSWORD_ADMIN}")
         out.write(f"  Customer:  {settings.SITE_URL}/customer/login  guest@demo.example / {DEMO_PASSWORD_CUSTOMER}")
         out.write(
-            f"Menus: the café in German, English and French; the bakery in German and English "
-            f"(French guests read German there). Documents in {cafe.get_language_display()}."
+            "Menus: the café in German, English and French; the bakery in German and English (French guests "
+            "read German there). Both restaurants' own language is German: staff read order lines in German."
         )
+        if _has_field(Restaurant, "invoice_language"):
+            out.write("Invoices and receipts: in German (the restaurants' invoice language).")
 
     def _restaurant(self, company, name, *, street, postal_code, email, phone, tables, menu):
         defaults = dict(
