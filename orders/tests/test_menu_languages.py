@@ -348,3 +348,12 @@ def test_the_migration_copies_existing_menus_into_each_restaurants_own_language(
         assert not any(menu_text_exact(item, "name", code) for code in others)
         assert menu_text_exact(MenuCategory.objects.get(pk=category_id), "name", language) == "Plats"
         assert OrderLine.objects.get(pk=line_id).names == {language: "Croque"}
+
+
+def test_the_customers_order_page_shows_the_lines_in_the_customers_language(
+    customer_client, customer, table, cheesecake
+):
+    order = order_place(table=table, quantities={cheesecake.pk: 1}, customer=customer)
+    url = reverse("portal:order_detail", args=[order.pk])
+    assert "Gâteau au fromage blanc" in customer_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Cheesecake" in customer_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
