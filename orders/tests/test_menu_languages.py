@@ -292,7 +292,7 @@ def test_restaurant_language_choices_are_the_sites_languages():
 def test_the_migration_copies_existing_menus_into_each_restaurants_own_language():
     from django.db.migrations.executor import MigrationExecutor
 
-    before = [("orders", "0008_payment")]
+    before = [("orders", "0009_datev_company_accounts")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old_apps = executor.loader.project_state(before).apps

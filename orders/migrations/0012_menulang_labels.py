@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0010_menulang_copy_menu_texts'),
+        ('orders', '0011_menulang_copy_menu_texts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -34,7 +34,7 @@ def copy_texts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0009_menulang_languages"),
+        ("orders", "0010_menulang_languages"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0008_payment'),
+        ('orders', '0009_datev_company_accounts'),
     ]
 
     operations = [
