@@ -130,7 +130,7 @@ class RestaurantAdmin(admin.ModelAdmin):
     list_display = ["name", "company", "city", "currency", "timezone", "qr_sheet_link", "takings_link"]
     search_fields = ["name", "company__legal_name", "city"]
     fieldsets = [
-        (None, {"fields": ["name", "company", "currency", "timezone"]}),
+        (None, {"fields": ["name", "company", "currency", "timezone", "invoice_language"]}),
         (
             _("Address (place of supply on invoices)"),
             {"fields": ["street", "postal_code", "city", "country"]},

@@ -17,6 +17,12 @@ from orders.allergens import ALLERGENS_MAX_LENGTH, Allergen, allergens_split, va
 
 TIMEZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones())
 
+# The language a restaurant's documents are printed in when it has not chosen one: from its country.
+COUNTRY_INVOICE_LANGUAGES = {
+    **dict.fromkeys(["DE", "AT", "CH", "LI"], "de"),
+    **dict.fromkeys(["FR", "BE", "LU", "MC"], "fr"),
+}
+
 # Crockford base32 without look-alikes (no I, L, O, U): easy to read off a receipt.
 CLAIM_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CLAIM_CODE_LENGTH = 10  # 50 bits; guessing is further bounded by rate limits
@@ -241,6 +247,17 @@ class Restaurant(models.Model):
         validators=[RegexValidator(r"^[A-Z]{3}$", "Use an ISO 4217 code such as EUR.")],
     )
     timezone = models.CharField(max_length=64, choices=TIMEZONE_CHOICES, default="Europe/Berlin")
+    # Blank: from the country (``COUNTRY_INVOICE_LANGUAGES``), so it follows a corrected country.
+    invoice_language = models.CharField(
+        _("invoice language"),
+        max_length=8,
+        blank=True,
+        choices=[("", _("From the country")), *settings.LANGUAGES],
+        help_text=_(
+            "The language invoices and receipts are printed in, unless the customer chooses another one. "
+            "Empty: from the country (German for DE/AT/CH, French for FR/BE/LU/MC, else English)."
+        ),
+    )
     staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="restaurants", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -253,6 +270,11 @@ class Restaurant(models.Model):
     @property
     def tzinfo(self):
         return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def document_language(self) -> str:
+        """The language its documents are printed in: the chosen one, else the country's."""
+        return self.invoice_language or COUNTRY_INVOICE_LANGUAGES.get(self.country.upper(), "en")
 
 
 class Table(models.Model):
