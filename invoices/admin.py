@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -6,6 +7,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.money import format_money
@@ -41,23 +43,23 @@ class InvoiceLineInline(admin.TabularInline):
     def _money(self, obj, cents):
         return format_money(cents, obj.invoice.currency)
 
-    @admin.display(description="Qty")
+    @admin.display(description=_("Qty"))
     def qty(self, obj):
         return obj.quantity_display
 
-    @admin.display(description="Unit price (gross)")
+    @admin.display(description=_("Unit price (gross)"))
     def unit_price_gross(self, obj):
         return self._money(obj, obj.unit_price_gross_cents)
 
-    @admin.display(description="Net")
+    @admin.display(description=_("Net"))
     def net(self, obj):
         return self._money(obj, obj.net_cents)
 
-    @admin.display(description="VAT")
+    @admin.display(description=_("VAT"))
     def vat(self, obj):
         return self._money(obj, obj.vat_cents)
 
-    @admin.display(description="Gross")
+    @admin.display(description=_("Gross"))
     def gross(self, obj):
         return self._money(obj, obj.gross_cents)
 
@@ -79,13 +81,28 @@ class InvoiceAdmin(AccountingExportAdminMixin, InvoiceCorrectionAdminMixin, Rest
     inlines = [InvoiceLineInline]
     actions = ["export_csv", "export_csv_decimal_point", "mark_sent", "mark_paid"]
     fieldsets = [
-        (None, {"fields": ["number", "kind", "status", "order", "company", "restaurant", "pdf_link", "xml_link"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "kind",
+                    "status",
+                    "order",
+                    "company",
+                    "restaurant",
+                    "document_language",
+                    "pdf_link",
+                    "xml_link",
+                ]
+            },
+        ),
         (
             _("Corrections"),
             {"fields": ["cancels", "corrects", "replaces", "correction_reason", "corrections"]},
         ),
         (
-            "Dates",
+            _("Dates"),
             {
                 "fields": [
                     "issue_date",
@@ -98,9 +115,9 @@ class InvoiceAdmin(AccountingExportAdminMixin, InvoiceCorrectionAdminMixin, Rest
                 ]
             },
         ),
-        ("Amounts", {"fields": ["currency", "net_total", "vat_total", "grand_total"]}),
+        (_("Amounts"), {"fields": ["currency", "net_total", "vat_total", "grand_total"]}),
         (
-            "Seller (frozen at issue)",
+            _("Seller (frozen at issue)"),
             {
                 "fields": [
                     "seller_name",
@@ -117,11 +134,11 @@ class InvoiceAdmin(AccountingExportAdminMixin, InvoiceCorrectionAdminMixin, Rest
             },
         ),
         (
-            "Place of supply (frozen at issue)",
+            _("Place of supply (frozen at issue)"),
             {"fields": ["place_name", "place_street", "place_postal_code", "place_city", "place_country"]},
         ),
         (
-            "Buyer (frozen at issue)",
+            _("Buyer (frozen at issue)"),
             {
                 "fields": [
                     "buyer_name",
@@ -135,7 +152,7 @@ class InvoiceAdmin(AccountingExportAdminMixin, InvoiceCorrectionAdminMixin, Rest
                 ]
             },
         ),
-        ("Notes and PDF copy", {"fields": ["notes", "pdf_rendered_at", "pdf_error", "created_at"]}),
+        (_("Notes and PDF copy"), {"fields": ["notes", "pdf_rendered_at", "pdf_error", "created_at"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -162,31 +179,38 @@ class InvoiceAdmin(AccountingExportAdminMixin, InvoiceCorrectionAdminMixin, Rest
     def corrections(self, obj):
         return self.corrections_overview(obj)
 
-    @admin.display(description="Buyer")
+    @admin.display(description=_("Buyer"))
     def buyer(self, obj):
         return obj.buyer_business_name or obj.buyer_name
 
-    @admin.display(description="Total", ordering="total_cents")
+    @admin.display(description=_("Total"), ordering="total_cents")
     def total(self, obj):
         return format_money(obj.total_cents, obj.currency)
 
-    @admin.display(description="Net total")
+    @admin.display(description=_("Net total"))
     def net_total(self, obj):
         return format_money(obj.subtotal_cents, obj.currency)
 
-    @admin.display(description="VAT total")
+    @admin.display(description=_("VAT total"))
     def vat_total(self, obj):
         return format_money(obj.tax_cents, obj.currency)
 
-    @admin.display(description="Total")
+    @admin.display(description=_("Total"))
     def grand_total(self, obj):
         return format_money(obj.total_cents, obj.currency)
 
-    @admin.display(description="PDF")
+    @admin.display(description=_("Document language"))
+    def document_language(self, obj):
+        # The language it was issued (and is always printed) in, by its own name ("Deutsch").
+        return dict(settings.LANGUAGES).get(obj.language, obj.language)
+
+    @admin.display(description=_("PDF"))
     def pdf_link(self, obj):
         if not obj.pk:
             return "–"
-        return format_html('<a href="{}">Download</a>', reverse("admin:invoices_invoice_download", args=[obj.pk]))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:invoices_invoice_download", args=[obj.pk]), _("Download")
+        )
 
     @admin.display(description=_("E-invoice"))
     def xml_link(self, obj):
@@ -231,8 +255,9 @@ class InvoiceAdmin(AccountingExportAdminMixin, InvoiceCorrectionAdminMixin, Rest
             except ValidationError as exc:
                 refused.extend(exc.messages)
         if done:
-            label = Invoice.Status(status).label.lower()
-            self.message_user(request, f"{done} invoice(s) marked {label}.", messages.SUCCESS)
+            label = str(Invoice.Status(status).label).lower()
+            text = gettext("%(count)d invoice(s) marked %(status)s.") % {"count": done, "status": label}
+            self.message_user(request, text, messages.SUCCESS)
         for message in refused:
             self.message_user(request, message, messages.WARNING)
 
@@ -251,10 +276,10 @@ class InvoiceAdmin(AccountingExportAdminMixin, InvoiceCorrectionAdminMixin, Rest
         )
         return response
 
-    @admin.action(description="Mark selected invoices as sent", permissions=["change"])
+    @admin.action(description=_("Mark selected invoices as sent"), permissions=["change"])
     def mark_sent(self, request, queryset):
         self._set_status(request, queryset, Invoice.Status.SENT)
 
-    @admin.action(description="Mark selected invoices as paid", permissions=["change"])
+    @admin.action(description=_("Mark selected invoices as paid"), permissions=["change"])
     def mark_paid(self, request, queryset):
         self._set_status(request, queryset, Invoice.Status.PAID)

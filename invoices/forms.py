@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from common.countries import country_choices
@@ -10,7 +11,7 @@ from invoices.services.corrections import REASON_MAX_LENGTH
 
 
 class InvoiceFilterForm(DateRangeFilterForm):
-    status = forms.ChoiceField(label="Status", required=False, choices=[("", "All")] + list(Invoice.Status.choices))
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *Invoice.Status.choices])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,3 +102,14 @@ class CorrectionForm(forms.Form):
         if self.cleaned_data["mode"] == self.FULL:
             return None
         return {balance.line.pk: self.cleaned_data.get(f"qty_{balance.line.pk}") or 0 for balance in self.balances}
+
+
+class DocumentLanguageForm(forms.Form):
+    """The language the customer or guest wants the document in; empty: the restaurant's invoice language."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the invoice"),
+        required=False,
+        choices=settings.LANGUAGES,
+        error_messages={"invalid_choice": _("Please choose English, German or French for the invoice.")},
+    )

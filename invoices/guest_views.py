@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from customers.access import portal_customer
-from invoices.forms import BuyerForm
+from invoices.forms import BuyerForm, DocumentLanguageForm
 from invoices.services import invoice_pdf_bytes
 from invoices.services.payment_documents import (
     PaymentDocumentRefused,
@@ -81,18 +81,24 @@ def guest_receipt(request, order_token=None):
         request.POST if request.POST.get("action") == "invoice" else None,
         initial={"buyer_country": order.restaurant.country},
     )
+    language_form = DocumentLanguageForm(request.POST or None)
+    language = (language_form.cleaned_data["language"] or None) if language_form.is_valid() else None
     error = ""
     wants = request.POST.get("action", "")
-    if wants in ("receipt", "invoice") and payment is not None:
+    if wants in ("receipt", "invoice") and payment is not None and language_form.errors:
+        error = language_form.errors["language"][0]
+    elif wants in ("receipt", "invoice") and payment is not None:
         try:
             if live is not None and (live.is_receipt or live.customer_id is None and not live.issued_by_staff):
                 return _pdf(live)
             if wants == "invoice":
                 if form.is_valid():
-                    invoice, _cancelled = payment_invoice_issue(payment=payment, buyer=form.cleaned_data)
+                    invoice, _cancelled = payment_invoice_issue(
+                        payment=payment, buyer=form.cleaned_data, language=language
+                    )
                     return _pdf(invoice)
             else:
-                return _pdf(receipt_issue(payment=payment))
+                return _pdf(receipt_issue(payment=payment, language=language))
         except PaymentDocumentRefused as exc:
             error = exc.messages[0]
     return render(
@@ -107,6 +113,7 @@ def guest_receipt(request, order_token=None):
             "code": code,
             "error": error,
             "limit_cents": settings.SMALL_INVOICE_LIMIT_CENTS,
+            "document_language": order.restaurant.document_language,
         },
         status=400 if error or form.errors else 200,
     )

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from common.money import round_half_up
@@ -111,23 +111,23 @@ class IssuedInvoiceError(ValidationError):
 
 class Invoice(models.Model):
     class Kind(models.TextChoices):
-        INVOICE = "invoice", "Invoice"
+        INVOICE = "invoice", _("Invoice")
         # Full cancellation (Stornorechnung): negates every line of the invoice it ``cancels``.
-        CANCELLATION = "cancellation", "Cancellation"
+        CANCELLATION = "cancellation", _("Cancellation")
         # Partial correction (Rechnungskorrektur): negates chosen lines/quantities of the invoice it ``corrects``.
-        CORRECTION = "correction", "Correction"
+        CORRECTION = "correction", _("Correction")
         # A simplified invoice (art. 226b, § 33 UStDV): no buyer, gross up to the small-amount limit.
-        RECEIPT = "receipt", "Receipt"
+        RECEIPT = "receipt", _("Receipt")
 
     class Status(models.TextChoices):
         # Issued (numbered) but not delivered yet, e.g. the mail failed. There is
         # no unnumbered draft: an invoice is issued in the same transaction that
         # allocates its number. The stored value is still "draft" (the first
         # schema's name); renaming it would need a data migration for nothing.
-        ISSUED = "draft", "Issued"
-        SENT = "sent", "Sent"
-        PAID = "paid", "Paid"
-        CANCELLED = "cancelled", "Cancelled"
+        ISSUED = "draft", _("Issued")
+        SENT = "sent", _("Sent")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
 
     # The status machine: which status may follow which, and the time each one
     # stamps. Changed only through ``invoices.services.invoice_set_status``;
@@ -167,7 +167,7 @@ class Invoice(models.Model):
         null=True,
         blank=True,
         related_name="cancellation",
-        help_text="For a cancellation document: the invoice it cancels.",
+        help_text=_("For a cancellation document: the invoice it cancels."),
     )
     corrects = models.ForeignKey(
         "self",
@@ -175,7 +175,7 @@ class Invoice(models.Model):
         null=True,
         blank=True,
         related_name="corrections",
-        help_text="For a partial correction: the invoice it corrects.",
+        help_text=_("For a partial correction: the invoice it corrects."),
     )
     replaces = models.ForeignKey(
         "self",
@@ -183,9 +183,9 @@ class Invoice(models.Model):
         null=True,
         blank=True,
         related_name="replaced_by",
-        help_text="For a re-issue after a cancellation: the cancelled invoice this one replaces.",
+        help_text=_("For a re-issue after a cancellation: the cancelled invoice this one replaces."),
     )
-    correction_reason = models.TextField(blank=True, help_text="Why a cancellation or correction was issued.")
+    correction_reason = models.TextField(blank=True, help_text=_("Why a cancellation or correction was issued."))
     # The language the document was issued (and is always re-rendered) in.
     language = models.CharField(max_length=8, default="en")
     # SHA-256 (hex) of the document's EN 16931 XML, computed once at issue from the frozen rows
@@ -202,20 +202,20 @@ class Invoice(models.Model):
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="invoices")
 
     year = models.PositiveSmallIntegerField(editable=False)
-    sequence = models.PositiveIntegerField(editable=False, help_text="Position in the company's yearly sequence.")
+    sequence = models.PositiveIntegerField(editable=False, help_text=_("Position in the company's yearly sequence."))
     number = models.CharField(max_length=64, editable=False)
     issue_date = models.DateField()
     order_paid_on = models.DateField(
-        null=True, blank=True, help_text='The day the order was paid, in the restaurant\'s time zone ("Paid on").'
+        null=True, blank=True, help_text=_('The day the order was paid, in the restaurant\'s time zone ("Paid on").')
     )
     supply_date = models.DateField(
-        help_text="Date of supply: the day the meal was served (placed, if never marked served)."
+        help_text=_("Date of supply: the day the meal was served (placed, if never marked served).")
     )
     due_date = models.DateField(null=True, blank=True)
     currency = models.CharField(max_length=3)
-    subtotal_cents = models.IntegerField("net total (cents)")
-    tax_cents = models.IntegerField("VAT total (cents)")
-    total_cents = models.IntegerField("gross total (cents)")
+    subtotal_cents = models.IntegerField(_("net total (cents)"))
+    tax_cents = models.IntegerField(_("VAT total (cents)"))
+    total_cents = models.IntegerField(_("gross total (cents)"))
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ISSUED, db_index=True)
     notes = models.TextField(blank=True)
 
@@ -266,8 +266,8 @@ class Invoice(models.Model):
         "orders.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
     )
     payment_method = models.CharField(max_length=10, blank=True)
-    tip_cents = models.IntegerField("tip (cents)", default=0)
-    paid_cents = models.IntegerField("amount paid incl. tip (cents)", null=True, blank=True)
+    tip_cents = models.IntegerField(_("tip (cents)"), default=0)
+    paid_cents = models.IntegerField(_("amount paid incl. tip (cents)"), null=True, blank=True)
     # Issued by staff in the admin (who: the audit log's DOCUMENT_ISSUED entry), not asked for by
     # the customer or guest. A flag, not a user foreign key: deleting an account never rewrites invoices.
     issued_by_staff = models.BooleanField(default=False)
@@ -365,14 +365,27 @@ class Invoice(models.Model):
 
     @property
     def title(self) -> str:
-        # German: Beleg / Rechnung / Stornorechnung / Rechnungskorrektur; never "Gutschrift" (self-billing).
+        """The document's heading, in the active language (renderings activate ``language``).
+
+        German: Kleinbetragsrechnung / Rechnung / Stornorechnung / Rechnungskorrektur; never "Gutschrift"
+        (self-billing). The receipt's title has its own context: the page's "Receipt" is "Beleg".
+        """
         if self.kind == self.Kind.RECEIPT:
-            return gettext("Receipt")
+            return pgettext("document title", "Receipt")
         if self.is_cancellation:
             return gettext("Cancellation invoice")
         if self.is_correction:
             return gettext("Invoice correction")
         return gettext("Invoice")
+
+    @property
+    def number_label(self) -> str:
+        """The label of the number on the document ("Invoice no." / "Rechnungsnummer")."""
+        if self.kind == self.Kind.RECEIPT:
+            return gettext("Receipt no.")
+        if self.is_correction:
+            return gettext("Correction no.")
+        return gettext("Cancellation invoice no.") if self.is_cancellation else gettext("Invoice no.")
 
     @property
     def is_receipt(self) -> bool:
@@ -423,10 +436,10 @@ class InvoiceLine(models.Model):
     position = models.PositiveSmallIntegerField()
     description = models.CharField(max_length=200)
     quantity = models.IntegerField()
-    unit_price_gross_cents = models.IntegerField("unit price incl. VAT (cents)")
+    unit_price_gross_cents = models.IntegerField(_("unit price incl. VAT (cents)"))
     vat_rate = models.DecimalField("VAT rate (%)", max_digits=5, decimal_places=2)
-    gross_cents = models.IntegerField("line total incl. VAT (cents)")
-    vat_cents = models.IntegerField("VAT (cents)")
+    gross_cents = models.IntegerField(_("line total incl. VAT (cents)"))
+    vat_cents = models.IntegerField(_("VAT (cents)"))
 
     objects = InvoiceLineQuerySet.as_manager()
 

@@ -15,7 +15,9 @@ from urllib.request import url2pathname
 import pydyf
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -81,9 +83,40 @@ def payment_document_context(invoice) -> dict:
     }
 
 
+def invoice_language(invoice) -> str:
+    """The language the document was issued in; every rendering of it uses this one, whoever looks."""
+    return invoice.language or "en"
+
+
+def _page_footer_css() -> str:
+    """ "Page 1 of 2" as a CSS content value, in the active language (counters between the quoted parts)."""
+    text = gettext("Page %(page)s of %(pages)s").replace("\\", "").replace('"', "")
+    page, _sep, rest = text.partition("%(page)s")
+    between, _sep, after = rest.partition("%(pages)s")
+    return f'" · {page}" counter(page) "{between}" counter(pages) "{after}"'
+
+
+def _print_html_and_context(invoice) -> tuple[str, dict]:
+    with translation.override(invoice_language(invoice)):
+        context = invoice_document_context(invoice)
+        context["page_footer_css"] = mark_safe(_page_footer_css())  # noqa: S308 (quotes removed above)
+        context["document_title"] = f"{invoice.title} {invoice.number}"
+        return render_to_string("invoices/pdf.html", context), context
+
+
 def invoice_render_html(invoice) -> str:
-    """The print HTML of an invoice (``templates/invoices/pdf.html``)."""
-    return render_to_string("invoices/pdf.html", invoice_document_context(invoice))
+    """The print HTML of an invoice (``templates/invoices/pdf.html``), in the document's language."""
+    return _print_html_and_context(invoice)[0]
+
+
+def invoice_document_html(invoice, context: dict) -> str:
+    """The document part of the invoice page (``_document.html``) in the document's language.
+
+    The portal page around it stays in the viewer's language; the document
+    reads as printed, so a German invoice shows German to an English viewer.
+    """
+    with translation.override(invoice_language(invoice)):
+        return render_to_string("invoices/_document.html", context)
 
 
 def invoice_html_to_pdf(html: str, *, for_facturx: bool = False) -> bytes:
@@ -104,17 +137,18 @@ def _facturx_producer(document, pdf) -> None:
 
 def invoice_render_pdf(invoice) -> bytes:
     """The PDF/A-3b of an invoice, rendered from its frozen data, with its Factur-X XML attached if it has one."""
-    context = invoice_document_context(invoice)
+    # In the document's language (``invoice.language``), whoever asks: a re-render reproduces it.
+    html, context = _print_html_and_context(invoice)
     has_xml = invoice_has_xml(invoice)
-    pdf = invoice_html_to_pdf(render_to_string("invoices/pdf.html", context), for_facturx=has_xml)
+    pdf = invoice_html_to_pdf(html, for_facturx=has_xml)
     if not has_xml:
         return pdf
     return pdf_embed_facturx(
         pdf=pdf,
         xml=invoice_facturx_xml(invoice, context["lines"]),
-        title=f"{invoice.title} {invoice.number}",
+        title=context["document_title"],
         author=invoice.seller_name,
-        subject=f"{invoice.title} {invoice.number} ({invoice.seller_name})",
+        subject=f"{context['document_title']} ({invoice.seller_name})",
         lang=invoice.language,
         moment=invoice.created_at,
     )

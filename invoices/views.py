@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -13,9 +14,9 @@ from customers.decorators import customer_required
 from invoices import services
 from invoices.facturx import invoice_has_xml
 from invoices.facturx.download import invoice_xml_response
-from invoices.forms import BusinessMealForm, InvoiceFilterForm
+from invoices.forms import BusinessMealForm, DocumentLanguageForm, InvoiceFilterForm
 from invoices.models import Invoice
-from invoices.pdf import invoice_document_context
+from invoices.pdf import invoice_document_context, invoice_document_html, invoice_language
 from invoices.selectors import invoice_live_for_order, invoices_for_customer
 from invoices.services.payment_documents import PaymentDocumentRefused, business_meal_declare
 from orders.models import Order
@@ -48,15 +49,24 @@ REISSUE_REASON = _lazy("Billing details changed at the customer's request")
 def invoice_issue(request, order_id):
     order = get_object_or_404(Order.objects.select_related("restaurant"), pk=order_id, customer=request.customer)
     existing = invoice_live_for_order(order=order)
+    language_form = DocumentLanguageForm(request.POST)
+    if not language_form.is_valid():
+        refusal = services.Refusal("bad_language", language_form.errors["language"][0])
+        return render(request, "invoices/cannot_issue.html", {"order": order, "refusal": refusal}, status=400)
     try:
-        invoice = services.invoice_issue(order=order, customer=request.customer)
+        invoice = services.invoice_issue(
+            order=order, customer=request.customer, language=language_form.cleaned_data["language"] or None
+        )
     except services.InvoiceRefused as exc:
         status = REFUSAL_STATUS.get(exc.refusal.code, 409)
         return render(request, "invoices/cannot_issue.html", {"order": order, "refusal": exc.refusal}, status=status)
     if existing is None:
-        messages.success(request, f"Invoice {invoice.number} has been issued. We have also emailed you a link.")
+        messages.success(
+            request,
+            _("Invoice %(number)s has been issued. We have also emailed you a link.") % {"number": invoice.number},
+        )
     else:
-        messages.info(request, f"This order already has invoice {invoice.number}.")
+        messages.info(request, _("This order already has invoice %(number)s.") % {"number": invoice.number})
     return redirect("invoices:detail", invoice.pk)
 
 
@@ -84,7 +94,10 @@ def invoice_detail(request, invoice_id):
 
 
 def _detail_context(invoice, form=None, *, customer=None) -> dict:
-    context = invoice_document_context(invoice)
+    # The document in its own language (as printed); the page around it in the viewer's.
+    with translation.override(invoice_language(invoice)):
+        context = invoice_document_context(invoice)
+    context["document_html"] = invoice_document_html(invoice, context)
     context["has_xml"] = invoice_has_xml(invoice)
     # The cancellation and corrections of this document, and what replaced it (the customer's own only).
     context["corrective_documents"] = list(

@@ -134,7 +134,7 @@ class RestaurantAdmin(admin.ModelAdmin):
     list_display = ["name", "company", "city", "currency", "timezone", "qr_sheet_link", "takings_link"]
     search_fields = ["name", "company__legal_name", "city"]
     fieldsets = [
-        (None, {"fields": ["name", "company", "language", "currency", "timezone"]}),
+        (None, {"fields": ["name", "company", "language", "invoice_language", "currency", "timezone"]}),
         (
             _("Address (place of supply on invoices)"),
             {"fields": ["street", "postal_code", "city", "country"]},

@@ -18,6 +18,7 @@ from orders.allergens import ALLERGENS_MAX_LENGTH, Allergen, allergens_split, va
 
 TIMEZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones())
 
+# The language a restaurant's documents are printed in when it has not chosen one: from its country.
 # Crockford base32 without look-alikes (no I, L, O, U): easy to read off a receipt.
 CLAIM_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CLAIM_CODE_LENGTH = 10  # 50 bits; guessing is further bounded by rate limits
@@ -267,6 +268,17 @@ class Restaurant(models.Model):
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("staff"), related_name="restaurants", blank=True
     )
+    # Blank: the restaurant's own language (itself from the country), so it follows a corrected country.
+    invoice_language = models.CharField(
+        _("invoice language"),
+        max_length=8,
+        blank=True,
+        choices=[("", _("The restaurant's own language")), *settings.LANGUAGES],
+        help_text=_(
+            "The language invoices and receipts are printed in, unless the customer chooses another one. "
+            "Empty: the restaurant's own language."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -287,6 +299,11 @@ class Restaurant(models.Model):
     @property
     def tzinfo(self):
         return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def document_language(self) -> str:
+        """The language its documents are printed in: the chosen one, else the restaurant's own."""
+        return self.invoice_language or self.language or default_language_for_country(self.country)
 
 
 class Table(models.Model):

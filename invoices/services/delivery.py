@@ -13,8 +13,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from common.i18n import supported_language
 from common.mail import mail_deliver, mail_store
 from common.models import OutboundMail
 from customers.emails import email_render
@@ -42,6 +43,7 @@ def invoice_email_send(*, invoice: Invoice) -> bool:
             name="invoice_for_buyer",
             to=invoice.buyer_email,
             context={"invoice": invoice},
+            language=invoice_mail_language(invoice=invoice),
             attachment=(invoice.pdf_filename, invoice_pdf_bytes(invoice=invoice), "application/pdf"),
         )
     url = settings.SITE_URL + reverse("invoices:detail", args=[invoice.pk])
@@ -52,7 +54,14 @@ def invoice_email_send(*, invoice: Invoice) -> bool:
         name="invoice_corrected" if invoice.is_corrective and invoice.corrected_document else "invoice_ready",
         to=invoice.customer.user.email,
         context={"invoice": invoice, "url": url},
+        language=invoice_mail_language(invoice=invoice),
     )
+
+
+def invoice_mail_language(*, invoice: Invoice) -> str:
+    """The recipient's language: the customer's saved preference, else the document's language."""
+    saved = supported_language(invoice.customer.user.language) if invoice.customer is not None else None
+    return saved or supported_language(invoice.language) or "en"
 
 
 def _invoice_mail_send(
@@ -62,10 +71,12 @@ def _invoice_mail_send(
     name: str,
     to: str,
     context: dict,
+    language: str,
     attachment: tuple[str, bytes, str] | None = None,
 ) -> bool:
     # Sent here, in the caller (a request or the invoice task), not by a second task: the invoice's status follows.
-    subject, text, html = email_render(name=name, context=context)
+    with translation.override(language):
+        subject, text, html = email_render(name=name, context=context)
     mail, _ = mail_store(key=key, kind=name, to=to, subject=subject, text=text, html=html, attachment=attachment)
     if mail.status == OutboundMail.Status.FAILED:
         # Given up by the task: an explicit delivery (invoices_send_pending) tries again.

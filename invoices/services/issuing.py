@@ -17,12 +17,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils import timezone, translation
+from django.utils.translation import get_language, gettext
 
 from common.money import format_money, vat_breakdown
 from customers.models import Customer
 from customers.services import customer_email_verified
+from invoices.i18n import document_date, document_language_choose
 from invoices.models import Invoice, InvoiceLine
 from invoices.selectors import invoice_cancelled_unreplaced, invoice_live_for_order
 from invoices.services import numbering
@@ -63,18 +64,18 @@ def invoice_refusal(*, order: Order, customer: Customer) -> Refusal | None:
     The one place for the rules; the view and the order page both ask here.
     """
     if order.customer_id != customer.pk:
-        return Refusal("not_owner", "This order does not belong to your account.")
+        return Refusal("not_owner", gettext("This order does not belong to your account."))
     if order.status != Order.Status.PAID or order.paid_at is None:
         if order.status == Order.Status.CANCELLED:
-            return Refusal("not_paid", "This order was cancelled, so there is nothing to invoice.")
-        return Refusal("not_paid", "An invoice can be generated once the order has been paid.")
+            return Refusal("not_paid", gettext("This order was cancelled, so there is nothing to invoice."))
+        return Refusal("not_paid", gettext("An invoice can be generated once the order has been paid."))
     if not customer_email_verified(user=customer.user):
-        return Refusal("email_unverified", "Please verify your email address first; we send invoices there.")
+        return Refusal("email_unverified", gettext("Please verify your email address first; we send invoices there."))
     missing = customer.missing_billing_fields
     if missing:
         return Refusal(
             "billing_missing",
-            "An invoice needs your billing details. Please add: " + ", ".join(missing) + ".",
+            gettext("An invoice needs your billing details. Please add: %(fields)s.") % {"fields": ", ".join(missing)},
             missing_fields=missing,
         )
     company = order.restaurant.company
@@ -84,7 +85,9 @@ def invoice_refusal(*, order: Order, customer: Customer) -> Refusal | None:
     if missing_seller:
         return Refusal(
             "seller_incomplete",
-            "The restaurant's legal details are incomplete, so it cannot issue invoices yet. Please ask the staff.",
+            gettext(
+                "The restaurant's legal details are incomplete, so it cannot issue invoices yet. Please ask the staff."
+            ),
             missing_fields=missing_seller,
         )
     return None
@@ -136,7 +139,9 @@ def _allocate(total: int, group: list[InvoiceLine]) -> None:
         line.vat_cents += 1
 
 
-def invoice_issue(*, order: Order, customer: Customer, now: datetime | None = None) -> Invoice:
+def invoice_issue(
+    *, order: Order, customer: Customer, language: str | None = None, now: datetime | None = None
+) -> Invoice:
     """Issue the invoice for a paid order of ``customer``, or return the live one.
 
     Raises InvoiceRefused when the rules say no (see ``invoice_refusal``).
@@ -146,19 +151,21 @@ def invoice_issue(*, order: Order, customer: Customer, now: datetime | None = No
     the numbering lock is held (``invoice_number_and_date_allocate``), unless
     ``now`` fixes it. An order settled by a payment gets the payment's
     invoice, with every order of that payment (``payment_documents``).
+    The document is issued in ``language`` if the customer chose a supported
+    one, else in the restaurant's invoice language (stored on the invoice).
     """
     if order.payment_id is not None:
-        return _payment_invoice_for_customer(order=order, customer=customer, now=now)
+        return _payment_invoice_for_customer(order=order, customer=customer, language=language, now=now)
     existing = invoice_live_for_order(order=order.pk)
     if existing is not None:
         if existing.customer_id != customer.pk:
-            raise InvoiceRefused(Refusal("not_owner", "This order does not belong to your account."))
+            raise InvoiceRefused(Refusal("not_owner", gettext("This order does not belong to your account.")))
         return existing
     refusal = invoice_refusal(order=order, customer=customer)
     if refusal is not None:
         raise InvoiceRefused(refusal)
     try:
-        return _invoice_create(order_id=order.pk, customer_id=customer.pk, now=now)
+        return _invoice_create(order_id=order.pk, customer_id=customer.pk, language=language, now=now)
     except IntegrityError:
         # Reachable only if the lock was bypassed: another request won the race.
         existing = invoice_live_for_order(order=order.pk)
@@ -167,7 +174,9 @@ def invoice_issue(*, order: Order, customer: Customer, now: datetime | None = No
         return existing
 
 
-def _payment_invoice_for_customer(*, order: Order, customer: Customer, now: datetime | None) -> Invoice:
+def _payment_invoice_for_customer(
+    *, order: Order, customer: Customer, language: str | None, now: datetime | None
+) -> Invoice:
     from invoices.services.payment_documents import PaymentDocumentRefused, payment_invoice_issue
 
     refusal = invoice_refusal(order=order, customer=customer)
@@ -176,14 +185,14 @@ def _payment_invoice_for_customer(*, order: Order, customer: Customer, now: date
     assert order.payment is not None
     try:
         invoice, _cancellation = payment_invoice_issue(
-            payment=order.payment, buyer=_buyer_copy(customer), customer=customer, now=now
+            payment=order.payment, buyer=_buyer_copy(customer), customer=customer, language=language, now=now
         )
     except PaymentDocumentRefused as exc:
         raise InvoiceRefused(Refusal("payment_document", exc.messages[0])) from None
     return invoice
 
 
-def _invoice_create(*, order_id: int, customer_id: int, now: datetime | None) -> Invoice:
+def _invoice_create(*, order_id: int, customer_id: int, language: str | None, now: datetime | None) -> Invoice:
     with transaction.atomic():
         # Lock order: the order row first, then the counter (as in invoice_cancel),
         # so two transactions never wait on each other in opposite order.
@@ -200,7 +209,9 @@ def _invoice_create(*, order_id: int, customer_id: int, now: datetime | None) ->
         if refusal is not None:
             raise InvoiceRefused(refusal)
 
-        lines = invoice_lines_compute(order.lines.order_by("id"))
+        # The document's language first: the lines carry the names frozen in it.
+        language = document_language_choose(restaurant=order.restaurant, chosen=language)
+        lines = invoice_lines_compute(order.lines.order_by("id"), language=language)
         refusal = _lines_refusal(order=order, lines=lines)
         if refusal is not None:
             # Never issue a document whose lines disagree with what was paid. Raised
@@ -214,6 +225,11 @@ def _invoice_create(*, order_id: int, customer_id: int, now: datetime | None) ->
         supply_date = order.supply_date
         paid_on = timezone.localdate(order.paid_at, restaurant.tzinfo)
         _, issue_date, sequence, number = numbering.invoice_number_and_date_allocate(restaurant=restaurant, now=now)
+        with translation.override(language):
+            notes = gettext("Paid in full on %(date)s; nothing is due. Order #%(order)s.") % {
+                "date": document_date(paid_on),
+                "order": order.pk,
+            }
         invoice = Invoice.objects.create(
             kind=Invoice.Kind.INVOICE,
             company=restaurant.company,
@@ -233,7 +249,8 @@ def _invoice_create(*, order_id: int, customer_id: int, now: datetime | None) ->
             total_cents=gross,
             status=Invoice.Status.ISSUED,
             replaces=invoice_cancelled_unreplaced(order=order.pk),
-            notes=f"Paid in full on {paid_on:%d %B %Y}; nothing is due. Order #{order.pk}.",
+            notes=notes,
+            language=language,
             **_seller_copy(restaurant.company),
             **_place_copy(restaurant),
             **_buyer_copy(customer),
@@ -253,12 +270,14 @@ def _lines_refusal(*, order: Order, lines: list[InvoiceLine]) -> Refusal | None:
     if lines and gross == order.total_cents:
         return None
     if not lines:
-        return Refusal("lines_mismatch", "This order has no items, so there is nothing to invoice.")
+        return Refusal("lines_mismatch", gettext("This order has no items, so there is nothing to invoice."))
     return Refusal(
         "lines_mismatch",
-        f"The items of this order add up to {format_money(gross, order.currency)}, but the order total is "
-        f"{format_money(order.total_cents, order.currency)}, so we can't issue an invoice for it. "
-        "Please ask the restaurant's staff to check the order.",
+        gettext(
+            "The items of this order add up to %(items)s, but the order total is %(total)s, so we can't issue "
+            "an invoice for it. Please ask the restaurant's staff to check the order."
+        )
+        % {"items": format_money(gross, order.currency), "total": format_money(order.total_cents, order.currency)},
     )
 
 

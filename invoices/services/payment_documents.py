@@ -19,13 +19,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import audit_record
 from common.money import format_money
 from customers.models import Customer
+from invoices.i18n import document_date, document_language_choose
 from invoices.models import LIVE_PAYMENT_DOCUMENT, BusinessMealDeclaration, Invoice, InvoiceLine
 from invoices.selectors import invoice_cancelled_unreplaced
 from invoices.services import numbering
@@ -53,7 +54,7 @@ def payment_needs_buyer(*, payment: Payment) -> bool:
     return payment.meal_cents > settings.SMALL_INVOICE_LIMIT_CENTS
 
 
-def receipt_issue(*, payment: Payment, now: datetime | None = None) -> Invoice:
+def receipt_issue(*, payment: Payment, language: str | None = None, now: datetime | None = None) -> Invoice:
     """The payment's receipt for a guest: issued once, returned again on every later ask.
 
     Refused when the meal is above the small-amount limit (the guest must give
@@ -74,7 +75,11 @@ def receipt_issue(*, payment: Payment, now: datetime | None = None) -> Invoice:
                 % {"limit": format_money(settings.SMALL_INVOICE_LIMIT_CENTS, locked.currency)}
             )
         document = _document_create(
-            payment=locked, kind=Invoice.Kind.RECEIPT, buyer=dict.fromkeys(BUYER_FIELDS, ""), now=now
+            payment=locked,
+            kind=Invoice.Kind.RECEIPT,
+            buyer=dict.fromkeys(BUYER_FIELDS, ""),
+            language=language,
+            now=now,
         )
         _audit(document, actor=None)
     return document
@@ -87,6 +92,7 @@ def payment_invoice_issue(
     customer: Customer | None = None,
     issued_by: Any = None,
     request: Any = None,
+    language: str | None = None,
     now: datetime | None = None,
 ) -> tuple[Invoice, Invoice | None]:
     """Issue the full invoice for ``payment`` to ``buyer``; returns (invoice, receipt cancellation or None).
@@ -95,6 +101,9 @@ def payment_invoice_issue(
     is (never a second one), but only to the customer it was issued to or to
     staff (``issued_by``); anyone else is refused. ``buyer`` holds the
     ``buyer_*`` fields; name, street, postal code, city and country are required.
+    The document is issued in ``language`` (a supported one the customer or
+    guest chose), else in the restaurant's invoice language; staff issue in
+    the restaurant's.
     """
     missing = [name for name in BUYER_FIELDS if not str(buyer.get(name, "")).strip()]
     if missing:
@@ -124,6 +133,7 @@ def payment_invoice_issue(
             buyer={key: str(value).strip() for key, value in buyer.items()},
             customer=customer,
             issued_by=issued_by,
+            language=None if issued_by is not None else language,
             now=now,
         )
         _audit(document, actor=issued_by, request=request, cancelled=live)
@@ -148,22 +158,31 @@ def _document_create(
     buyer: dict[str, str],
     customer: Customer | None = None,
     issued_by: Any = None,
+    language: str | None = None,
     now: datetime | None = None,
 ) -> Invoice:
     orders = list(payment.orders.select_related("restaurant").order_by("pk"))
     order_lines = list(OrderLine.objects.filter(order__payment=payment).order_by("order_id", "id"))
-    lines = invoice_lines_compute(order_lines)
+    seller = payment.restaurant
+    # The document's language first: the lines carry the names frozen in it.
+    language = document_language_choose(restaurant=seller, chosen=language)
+    lines = invoice_lines_compute(order_lines, language=language)
     gross = sum(line.gross_cents for line in lines)
     if not lines or gross != payment.meal_cents:
         raise PaymentDocumentRefused(
             _("The orders of this payment do not add up to what was paid; please ask the staff to check them.")
         )
     tax = sum(line.vat_cents for line in lines)
-    seller = payment.restaurant
     supply_date = supply_date_for(orders=orders)
     _moment, issue_date, sequence, number = numbering.invoice_number_and_date_allocate(restaurant=seller, now=now)
     paid_on = timezone.localdate(payment.recorded_at, seller.tzinfo)
     order_refs = ", ".join(f"#{order.pk}" for order in orders)
+    with translation.override(language):
+        notes = _("Paid in full on %(date)s (%(method)s); nothing is due. Orders %(orders)s.") % {
+            "date": document_date(paid_on),
+            "method": str(payment.get_method_display()).lower(),
+            "orders": order_refs,
+        }
     document = Invoice.objects.create(
         kind=kind,
         company=seller.company,
@@ -189,10 +208,8 @@ def _document_create(
         status=Invoice.Status.ISSUED,
         # A full invoice issued after the payment's invoice was cancelled is its re-issue.
         replaces=invoice_cancelled_unreplaced(payment=payment.pk) if kind == Invoice.Kind.INVOICE else None,
-        notes=(
-            f"Paid in full on {paid_on:%d %B %Y} ({payment.get_method_display().lower()}); nothing is due. "
-            f"Orders {order_refs}."
-        ),
+        notes=notes,
+        language=language,
         buyer_business_name=buyer.get("buyer_business_name", ""),
         buyer_vat_id=buyer.get("buyer_vat_id", ""),
         buyer_email=buyer.get("buyer_email", ""),

@@ -3,6 +3,7 @@ from datetime import date
 
 from django import template
 
+from invoices.i18n import document_date
 from invoices.models import Invoice
 from invoices.services import invoice_refusal
 
@@ -35,3 +36,9 @@ def invoice_action_for(context, order):
     if invoice is not None or customer is None:
         return {"invoice": invoice, "refusal": None}
     return {"invoice": None, "refusal": invoice_refusal(order=order, customer=customer)}
+
+
+@register.filter
+def docdate(value):
+    """A date as printed on a document, in the active language: "1 January 2026", "1. Januar 2026"."""
+    return document_date(value)

@@ -77,7 +77,7 @@ def test_meal_served_before_midnight_and_paid_after_is_supplied_on_the_serving_d
     lines = pdf_lines(invoice)
     assert "Date of supply 31 December 2025" in lines
     assert "Paid on 1 January 2026" in lines
-    assert f"Paid in full on 01 January 2026; nothing is due. Order #{invoice.order_id}." in lines
+    assert f"Paid in full on 1 January 2026; nothing is due. Order #{invoice.order_id}." in lines
 
 
 def test_a_meal_never_marked_served_is_supplied_on_the_day_it_was_placed(customer):

@@ -34,6 +34,8 @@ class RestaurantFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"restaurant{n}@example.com")
     currency = "EUR"
     timezone = "Europe/Berlin"
+    # Tests read English documents unless they ask for another language ("" = from the country, de here).
+    invoice_language = "en"
 
 
 class TableFactory(factory.django.DjangoModelFactory):
