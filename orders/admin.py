@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
@@ -20,6 +21,7 @@ from common.qr import qr_svg
 from orders.admin_board import OrderBoardAdminMixin
 from orders.admin_payments import OrderPaymentAdminMixin
 from orders.admin_takings import takings_csv_view, takings_view
+from orders.board import status_in_sentence
 from orders.allergens import ALLERGEN_CHOICES, allergens_join
 from orders.models import Company, MenuCategory, MenuItem, Order, OrderLine, Restaurant, Table
 from orders.services import order_set_status
@@ -139,8 +141,8 @@ class RestaurantAdmin(admin.ModelAdmin):
             _("Address (place of supply on invoices)"),
             {"fields": ["street", "postal_code", "city", "country"]},
         ),
-        ("Contact", {"fields": ["email", "phone"]}),
-        ("Staff", {"fields": ["staff"]}),
+        (_("Contact"), {"fields": ["email", "phone"]}),
+        (_("Staff"), {"fields": ["staff"]}),
     ]
     filter_horizontal = ["staff"]
 
@@ -156,10 +158,10 @@ class RestaurantAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if request.user.is_superuser else ["staff", "company"]
 
-    @admin.display(description="QR codes")
+    @admin.display(description=_("QR codes"))
     def qr_sheet_link(self, obj):
         return format_html(
-            '<a href="{}">Print QR codes</a>', reverse("admin:orders_restaurant_qr_sheet", args=[obj.pk])
+            '<a href="{}">{}</a>', reverse("admin:orders_restaurant_qr_sheet", args=[obj.pk]), _("Print QR codes")
         )
 
     @admin.display(description=_("Takings"))
@@ -197,7 +199,7 @@ class RestaurantAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "restaurant": restaurant,
             "tables": tables,
-            "title": f"QR codes – {restaurant.name}",
+            "title": gettext("QR codes – %(restaurant)s") % {"restaurant": restaurant.name},
         }
         return TemplateResponse(request, "admin/orders/qr_sheet.html", context)
 
@@ -215,29 +217,34 @@ class TableAdmin(RestaurantScopedAdmin):
         # The QR code sizes: the Content-Security-Policy allows no style="" attributes.
         css = {"all": ["css/admin-qr.css"]}
 
-    @admin.display(description="QR code")
+    @admin.display(description=_("QR code"))
     def qr_small(self, obj):
         return format_html('<div class="qr-thumb">{}</div>', mark_safe(qr_svg(obj.public_url, box_size=2)))
 
-    @admin.display(description="QR code")
+    @admin.display(description=_("QR code"))
     def qr_large(self, obj):
         if not obj.pk:
-            return "Shown after saving."
+            return _("Shown after saving.")
         return format_html('<div class="qr-preview">{}</div>', mark_safe(qr_svg(obj.public_url)))
 
-    @admin.display(description="Guest URL")
+    @admin.display(description=_("Guest URL"))
     def guest_url(self, obj):
         if not obj.pk:
-            return "Shown after saving."
+            return _("Shown after saving.")
         return format_html('<a href="{0}" target="_blank" rel="noopener">{0}</a>', obj.public_url)
 
-    @admin.action(description="Replace the QR code (the old printed code stops working)", permissions=["change"])
+    @admin.action(description=_("Replace the QR code (the old printed code stops working)"), permissions=["change"])
     def rotate_tokens(self, request, queryset):
+        count = 0
         for table in queryset:
             table.rotate_token()
-        self.message_user(
-            request, f"New QR codes for {queryset.count()} table(s). Print and replace them.", messages.SUCCESS
+            count += 1
+        message = ngettext(
+            "New QR code for %(count)s table. Print it and replace the old one.",
+            "New QR codes for %(count)s tables. Print and replace them.",
+            count,
         )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
 def _language_fieldsets(fields: tuple[str, ...], *, first: str | None = None) -> list:
@@ -323,7 +330,7 @@ class MenuItemAdminForm(MenuTextsFormMixin, forms.ModelForm):
     """Staff type prices as on the menu card ("12.90"); the model keeps integer minor units."""
 
     price = forms.DecimalField(
-        label="Gross price", min_value=0, max_digits=12, decimal_places=3, help_text="Including VAT, e.g. 12.90"
+        label=_("Gross price"), min_value=0, max_digits=12, decimal_places=3, help_text=_("Including VAT, e.g. 12.90")
     )
     # One labelled checkbox per allergen; the model stores the ticked codes in one field (orders.allergens).
     allergen_codes = forms.MultipleChoiceField(
@@ -399,7 +406,7 @@ class MenuItemAdmin(TranslationAdmin, RestaurantScopedAdmin):
     search_fields = _translated(("name", "description"))
     list_select_related = ["category", "restaurant"]
 
-    @admin.display(description="Gross price", ordering="price_cents")
+    @admin.display(description=_("Gross price"), ordering="price_cents")
     def price(self, obj):
         return format_money(obj.price_cents, obj.restaurant.currency)
 
@@ -414,11 +421,11 @@ class OrderLineInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Unit price (gross)")
+    @admin.display(description=_("Unit price (gross)"))
     def unit_price(self, obj):
         return format_money(obj.unit_price_cents, obj.order.currency)
 
-    @admin.display(description="Line total")
+    @admin.display(description=_("Line total"))
     def line_total(self, obj):
         return format_money(obj.total_cents, obj.order.currency)
 
@@ -468,35 +475,35 @@ class OrderAdmin(OrderBoardAdminMixin, OrderPaymentAdminMixin, RestaurantScopedA
     def has_delete_permission(self, request, obj=None):
         return False  # an order is history; cancel it instead
 
-    @admin.display(description="Placed (restaurant time)", ordering="placed_at")
+    @admin.display(description=_("Placed (restaurant time)"), ordering="placed_at")
     def placed_local(self, obj):
         # Per row: a staff member of restaurants in several zones sees each on its own clock.
         return format_local_datetime(obj.placed_at, obj.restaurant.tzinfo)
 
-    @admin.display(description="Table", ordering="table__label")
+    @admin.display(description=_("Table"), ordering="table__label")
     def table_label(self, obj):
         return obj.table.label
 
-    @admin.display(description="Total", ordering="total_cents")
+    @admin.display(description=_("Total"), ordering="total_cents")
     def total(self, obj):
         return format_money(obj.total_cents, obj.currency)
 
-    @admin.display(description="Customer")
+    @admin.display(description=_("Customer"))
     def customer_name(self, obj):
         return obj.customer.full_name if obj.customer else "–"
 
-    @admin.display(description="Customer")
+    @admin.display(description=_("Customer"))
     def customer_details(self, obj):
         c = obj.customer
         if c is None:
-            return "Guest (no account)"
+            return _("Guest (no account)")
         parts = [
             c.full_name,
             c.business_name,
             c.street,
             f"{c.postal_code} {c.city}".strip(),
             c.country,
-            c.vat_id and f"VAT ID {c.vat_id}",
+            c.vat_id and gettext("VAT ID %(vat_id)s") % {"vat_id": c.vat_id},
         ]
         return ", ".join(p for p in parts if p)
 
@@ -509,24 +516,25 @@ class OrderAdmin(OrderBoardAdminMixin, OrderPaymentAdminMixin, RestaurantScopedA
             except ValidationError as exc:
                 refused.extend(exc.messages)
         if moved:
-            self.message_user(
-                request, f"{moved} order(s) marked {Order.Status(status).label.lower()}.", messages.SUCCESS
-            )
+            message = ngettext(
+                "%(count)s order marked %(status)s.", "%(count)s orders marked %(status)s.", moved
+            ) % {"count": moved, "status": status_in_sentence(status)}
+            self.message_user(request, message, messages.SUCCESS)
         for message in refused:
             self.message_user(request, message, messages.WARNING)
 
-    @admin.action(description="Mark selected orders as preparing", permissions=["change"])
+    @admin.action(description=_("Mark selected orders as preparing"), permissions=["change"])
     def mark_preparing(self, request, queryset):
         self._move(request, queryset, Order.Status.PREPARING)
 
-    @admin.action(description="Mark selected orders as served", permissions=["change"])
+    @admin.action(description=_("Mark selected orders as served"), permissions=["change"])
     def mark_served(self, request, queryset):
         self._move(request, queryset, Order.Status.SERVED)
 
-    @admin.action(description="Mark selected orders as paid", permissions=["change"])
+    @admin.action(description=_("Mark selected orders as paid"), permissions=["change"])
     def mark_paid(self, request, queryset):
         self._move(request, queryset, Order.Status.PAID)
 
-    @admin.action(description="Cancel selected orders", permissions=["change"])
+    @admin.action(description=_("Cancel selected orders"), permissions=["change"])
     def mark_cancelled(self, request, queryset):
         self._move(request, queryset, Order.Status.CANCELLED)

@@ -28,6 +28,7 @@ from orders.board import (
     menu_item_set_available,
     order_bill_request_clear,
     order_moves,
+    status_in_sentence,
 )
 from orders.models import MenuItem, Order, Restaurant
 from orders.services import StatusChanged, order_set_status
@@ -100,6 +101,7 @@ class OrderBoardAdminMixin:
         if order is not None:
             if self.has_change_permission(request, order):
                 extra_context["status_moves"] = order_moves(order=order)
+            extra_context["status_in_sentence"] = status_in_sentence(order.status)
             editable = set(self.get_fields(request, order)) - set(self.get_readonly_fields(request, order))
             if not editable:
                 extra_context.update(show_save=False, show_save_and_continue=False, show_save_and_add_another=False)
@@ -210,7 +212,7 @@ class OrderBoardAdminMixin:
             messages.success(
                 request,
                 _("Order #%(pk)s (table %(table)s) is now %(status)s.")
-                % {"pk": moved.pk, "table": order.table.label, "status": moved.get_status_display().lower()},
+                % {"pk": moved.pk, "table": order.table.label, "status": status_in_sentence(moved.status)},
             )
         return self._board_back(request, order)
 

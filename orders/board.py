@@ -18,6 +18,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orders.models import MenuItem, Order, OrderLine
 
@@ -31,6 +32,22 @@ BOARD_NEXT_STATUS = {
     Order.Status.PREPARING: Order.Status.SERVED,
     Order.Status.SERVED: Order.Status.PAID,
 }
+
+# A status inside a sentence ("order #12 is now %(status)s"). Not the label lowercased:
+# German capitalizes nouns ("in Zubereitung"), so each language words it itself.
+STATUS_IN_SENTENCE: dict[str, Promise] = {
+    Order.Status.PLACED: pgettext_lazy("order status inside a sentence", "placed"),
+    Order.Status.PREPARING: pgettext_lazy("order status inside a sentence", "preparing"),
+    Order.Status.SERVED: pgettext_lazy("order status inside a sentence", "served"),
+    Order.Status.PAID: pgettext_lazy("order status inside a sentence", "paid"),
+    Order.Status.CANCELLED: pgettext_lazy("order status inside a sentence", "cancelled"),
+}
+
+
+def status_in_sentence(status: str) -> str:
+    """How ``status`` reads inside a sentence in the active language."""
+    return str(STATUS_IN_SENTENCE[Order.Status(status)])
+
 
 # What the button for a move to each status says (board cards and the order page).
 MOVE_LABELS: dict[str, Promise] = {

@@ -2,6 +2,7 @@ import re
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from common.dates import DateRangeFilterForm
 from common.text import validate_document_text
@@ -42,9 +43,9 @@ class OrderForm(forms.Form):
                     min_value=0,
                     max_value=MAX_QUANTITY_PER_ITEM,
                     error_messages={
-                        "min_value": "Quantities cannot be negative.",
-                        "max_value": f"At most {MAX_QUANTITY_PER_ITEM} per item.",
-                        "invalid": "Enter a whole number.",
+                        "min_value": _("Quantities cannot be negative."),
+                        "max_value": _("At most %(limit_value)s per item."),
+                        "invalid": _("Enter a whole number."),
                     },
                 )
             elif key not in _ALLOWED_EXTRA_FIELDS:
@@ -53,13 +54,15 @@ class OrderForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if len(self.data) > MAX_SUBMITTED_FIELDS:
-            raise forms.ValidationError("Too many different items in one order.")
+            raise forms.ValidationError(_("Too many different items in one order."))
         if any(key.startswith("qty_") for key in self.unexpected_fields):
-            raise forms.ValidationError("Some of the items are not on this restaurant's menu.")
+            raise forms.ValidationError(_("Some of the items are not on this restaurant's menu."))
         if self.unexpected_fields:
             raise forms.ValidationError(
-                "The order contained fields we do not accept (prices are set by the restaurant). "
-                "Please review your order and send it again."
+                _(
+                    "The order contained fields we do not accept (prices are set by the restaurant). "
+                    "Please review your order and send it again."
+                )
             )
         return cleaned
 
@@ -78,7 +81,7 @@ class ClaimCodeForm(forms.Form):
     """A receipt code as printed (ABCDE-12345), typed in any case, with or without the dash."""
 
     code = forms.CharField(
-        label="Receipt code",
+        label=_("Receipt code"),
         max_length=32,
         strip=True,
         widget=forms.TextInput(
@@ -90,15 +93,18 @@ class ClaimCodeForm(forms.Form):
                 "class": "code-input",
             }
         ),
-        help_text="You find it on your order confirmation, below the order.",
-        error_messages={"required": "Enter the receipt code from your order confirmation."},
+        help_text=_("You find it on your order confirmation, below the order."),
+        error_messages={"required": _("Enter the receipt code from your order confirmation.")},
     )
 
     def clean_code(self):
         code = claim_code_normalize(code=self.cleaned_data["code"])
         if not code:
             # Only the shape is checked here, which says nothing about which codes exist.
-            raise forms.ValidationError(f"A receipt code has {CLAIM_CODE_LENGTH} letters and digits, like 7KQ2M-XD4P9.")
+            raise forms.ValidationError(
+                _("A receipt code has %(length)s letters and digits, like 7KQ2M-XD4P9."),
+                params={"length": CLAIM_CODE_LENGTH},
+            )
         return code
 
 
@@ -117,12 +123,12 @@ class OrderHistoryFilterForm(DateRangeFilterForm):
 
     field_order = ["status", "restaurant", "date_from", "date_to"]
 
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Order.Status.choices])
+    status = forms.ChoiceField(required=False, choices=[("", _("Any status")), *Order.Status.choices])
     restaurant = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, choices=())
 
     def __init__(self, *args, restaurants, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["restaurant"].choices = [("", "All restaurants")] + [(r.pk, r.name) for r in restaurants]
+        self.fields["restaurant"].choices = [("", _("All restaurants"))] + [(r.pk, r.name) for r in restaurants]
 
     def controls(self) -> list[FilterControl]:
         """The fields as plain data for the template, which writes the four controls itself.

@@ -7,6 +7,8 @@ Every view is behind ``customer_required`` and reads orders only through
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -26,8 +28,16 @@ from orders.services import ClaimRefused, order_claim_by_code, order_claim_sessi
 CLAIM_RATE_PER_ACCOUNT = "10/h"
 CLAIM_RATE_PER_IP = "30/h"
 
+# The order page's timeline: when each step happened.
+_TIMESTAMP_LABELS = {
+    "placed": gettext_lazy("Placed"),
+    "preparing": gettext_lazy("Preparing"),
+    "served": gettext_lazy("Served"),
+    "paid": gettext_lazy("Paid"),
+    "cancelled": gettext_lazy("Cancelled"),
+}
 
-_STATUS_LABELS = dict(Order.Status.choices)
+
 
 
 def _history_rows(orders) -> list[dict]:
@@ -37,8 +47,10 @@ def _history_rows(orders) -> list[dict]:
     """
     # One reverse() for the page: the detail URL differs only in the id.
     sample_id = 987654321
-    head, _, tail = reverse("portal:order_detail", kwargs={"order_id": sample_id}).rpartition(str(sample_id))
+    head, _sample, tail = reverse("portal:order_detail", kwargs={"order_id": sample_id}).rpartition(str(sample_id))
     zones = {}
+    # Translated once per page (the labels are lazy).
+    status_labels = {value: str(label) for value, label in Order.Status.choices}
     rows = []
     for order in orders:
         restaurant = order.restaurant
@@ -52,7 +64,7 @@ def _history_rows(orders) -> list[dict]:
                 "placed": format_local_datetime(order.placed_at, zones[restaurant.pk]),
                 "total": format_money(order.total_cents, order.currency),
                 "status": order.status,
-                "status_label": _STATUS_LABELS.get(order.status, order.status),
+                "status_label": status_labels.get(order.status, order.status),
             }
         )
     return rows
@@ -120,11 +132,11 @@ def order_detail(request, order_id):
             "timestamps": [
                 (label, value)
                 for label, value in (
-                    ("Placed", order.placed_at),
-                    ("Preparing", order.preparing_at),
-                    ("Served", order.served_at),
-                    ("Paid", order.paid_at),
-                    ("Cancelled", order.cancelled_at),
+                    (_TIMESTAMP_LABELS["placed"], order.placed_at),
+                    (_TIMESTAMP_LABELS["preparing"], order.preparing_at),
+                    (_TIMESTAMP_LABELS["served"], order.served_at),
+                    (_TIMESTAMP_LABELS["paid"], order.paid_at),
+                    (_TIMESTAMP_LABELS["cancelled"], order.cancelled_at),
                 )
                 if value
             ],
@@ -147,9 +159,9 @@ def order_claim(request):
                 form.add_error("code", exc)
             else:
                 if newly_linked:
-                    messages.success(request, f"Order #{order.pk} is now in your account.")
+                    messages.success(request, _("Order #%(pk)s is now in your account.") % {"pk": order.pk})
                 else:
-                    messages.info(request, f"Order #{order.pk} was already in your account.")
+                    messages.info(request, _("Order #%(pk)s was already in your account.") % {"pk": order.pk})
                 return redirect("portal:order_detail", order_id=order.pk)
         status = 400
     return render(request, "orders/portal/order_claim.html", {"form": form}, status=status)
@@ -169,16 +181,22 @@ def session_orders_claim(request):
     session_ids = guest_order_ids(session=request.session)
     if request.POST.get("action") == "dismiss":
         guest_orders_forget(session=request.session)
-        messages.info(request, "Okay, those orders stay off your account. You can still add one with its receipt code.")
+        messages.info(
+            request, _("Okay, those orders stay off your account. You can still add one with its receipt code.")
+        )
     else:
         # Only orders of this browser session can be linked here: the ids come
         # from the server-side session, never from the form.
         linked = order_claim_session_orders(customer=request.customer, order_ids=session_ids)
         guest_orders_forget(session=request.session)
         if len(linked) == 1:
-            messages.success(request, f"Order #{linked[0].pk} added to your account.")
+            messages.success(request, _("Order #%(pk)s added to your account.") % {"pk": linked[0].pk})
         elif linked:
-            messages.success(request, f"{len(linked)} orders added to your account.")
+            messages.success(
+                request,
+                ngettext("%(count)s order added to your account.", "%(count)s orders added to your account.", len(linked))
+                % {"count": len(linked)},
+            )
         else:
-            messages.info(request, "There were no orders left to add.")
+            messages.info(request, _("There were no orders left to add."))
     return redirect(_safe_next(request, reverse("portal:order_list")))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEntry
 from audit.services import audit_record
 from customers.models import Customer
+from orders.board import status_in_sentence
 from orders.models import CLAIM_CODE_ALPHABET, CLAIM_CODE_LENGTH, MAX_NOTE_LENGTH, MenuItem, Order, OrderLine, Table
 from orders.selectors import customer_restaurants_changed
 from orders.translation import menu_names, menu_text
@@ -150,12 +151,12 @@ def order_set_status(
         if expected_status is not None and current != expected_status:
             raise StatusChanged(
                 _("Someone else was faster: order #%(pk)s is already %(status)s.")
-                % {"pk": locked.pk, "status": current.label.lower()}
+                % {"pk": locked.pk, "status": status_in_sentence(current)}
             )
         if status not in Order.STATUS_TRANSITIONS[current]:
             raise ValidationError(
                 _("Order #%(pk)s is %(status)s and cannot become %(new_status)s.")
-                % {"pk": locked.pk, "status": locked.get_status_display().lower(), "new_status": status.label.lower()}
+                % {"pk": locked.pk, "status": status_in_sentence(current), "new_status": status_in_sentence(status)}
             )
         locked.status = status
         field = Order.STATUS_TIMESTAMPS[status]

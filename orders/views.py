@@ -152,7 +152,7 @@ def order_create(request, table_token):
         else:
             # Remembered so the guest can link it to an account after logging in.
             guest_order_remember(session=request.session, order=order)
-            messages.success(request, "Your order has been sent to the kitchen.")
+            messages.success(request, _("Your order has been sent to the kitchen."))
             return redirect("orders:confirmation", order_token=order.public_token)
     return _render_menu(request, table, form=form, status=400)
 

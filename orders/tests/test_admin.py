@@ -73,7 +73,7 @@ def test_staff_can_mark_their_orders_paid(client, staff_a, data):
     response = client.post(changelist("order"), {"action": "mark_paid", "_selected_action": [order_a.pk]}, follow=True)
     order_a.refresh_from_db()
     assert order_a.status == Order.Status.PAID and order_a.paid_at is not None
-    assert "1 order(s) marked paid." in response.content.decode()
+    assert "1 order marked paid." in response.content.decode()
     # A paid order is final: cancelling it afterwards is refused with a message.
     response = client.post(
         changelist("order"), {"action": "mark_cancelled", "_selected_action": [order_a.pk]}, follow=True

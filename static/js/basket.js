@@ -5,10 +5,29 @@
 (function () {
   "use strict";
 
+  var formatters = {};
+
+  // In the page's language, like common.money.format_money on the server
+  // (Babel): "€36.70" in English, "36,70 €" in German and French.
   function formatMoney(cents, form) {
-    // The same rule as common.money.format_money: integer minor units, "," groups.
     var decimals = parseInt(form.dataset.currencyDecimals, 10) || 0;
     var unit = Math.pow(10, decimals);
+    var language = document.documentElement.lang || "en";
+    if (window.Intl && Intl.NumberFormat) {
+      try {
+        if (!formatters[language]) {
+          formatters[language] = new Intl.NumberFormat(language, {
+            style: "currency",
+            currency: form.dataset.currency,
+            minimumFractionDigits: decimals,
+            maximumFractionDigits: decimals,
+          });
+        }
+        return formatters[language].format(cents / unit);
+      } catch (error) {
+        // An unknown currency code: the plain format below.
+      }
+    }
     var whole = Math.floor(cents / unit);
     var fraction = cents % unit;
     var amount = String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
