@@ -127,7 +127,7 @@ def test_staff_read_the_days_takings(client, staff_a, day):
     response = client.get(url(day, date_from="2025-03-14"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Friday, 14 March 2025" in html
+    assert "Friday, March 14, 2025" in html  # the language's DATE_FORMAT
     assert "€29.96" in html and "€23.36" in html and "€1.64" in html and "€4.18" in html and "€0.78" in html
     assert "Not recorded" in html
     assert "1 (€7.00)" in html  # cancelled
