@@ -516,9 +516,10 @@ class OrderAdmin(OrderBoardAdminMixin, OrderPaymentAdminMixin, RestaurantScopedA
             except ValidationError as exc:
                 refused.extend(exc.messages)
         if moved:
-            message = ngettext(
-                "%(count)s order marked %(status)s.", "%(count)s orders marked %(status)s.", moved
-            ) % {"count": moved, "status": status_in_sentence(status)}
+            message = ngettext("%(count)s order marked %(status)s.", "%(count)s orders marked %(status)s.", moved) % {
+                "count": moved,
+                "status": status_in_sentence(status),
+            }
             self.message_user(request, message, messages.SUCCESS)
         for message in refused:
             self.message_user(request, message, messages.WARNING)

@@ -123,8 +123,10 @@ class OrderHistoryFilterForm(DateRangeFilterForm):
 
     field_order = ["status", "restaurant", "date_from", "date_to"]
 
-    status = forms.ChoiceField(required=False, choices=[("", _("Any status")), *Order.Status.choices])
-    restaurant = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, choices=())
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *Order.Status.choices]
+    )
+    restaurant = forms.TypedChoiceField(label=_("Restaurant"), required=False, coerce=int, empty_value=None, choices=())
 
     def __init__(self, *args, restaurants, **kwargs):
         super().__init__(*args, **kwargs)

@@ -38,8 +38,6 @@ _TIMESTAMP_LABELS = {
 }
 
 
-
-
 def _history_rows(orders) -> list[dict]:
     """The history's rows, formatted once here rather than by filters per row.
 
@@ -194,7 +192,9 @@ def session_orders_claim(request):
         elif linked:
             messages.success(
                 request,
-                ngettext("%(count)s order added to your account.", "%(count)s orders added to your account.", len(linked))
+                ngettext(
+                    "%(count)s order added to your account.", "%(count)s orders added to your account.", len(linked)
+                )
                 % {"count": len(linked)},
             )
         else:
