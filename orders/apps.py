@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class OrdersConfig(AppConfig):
     name = "orders"
-    verbose_name = "Restaurants and orders"
+    verbose_name = _("Restaurants and orders")
 
     def ready(self):
         from orders.board import connect_signals as connect_board_signals
