@@ -21,8 +21,8 @@ from common.qr import qr_svg
 from orders.admin_board import OrderBoardAdminMixin
 from orders.admin_payments import OrderPaymentAdminMixin
 from orders.admin_takings import takings_csv_view, takings_view
-from orders.board import status_in_sentence
 from orders.allergens import ALLERGEN_CHOICES, allergens_join
+from orders.board import status_in_sentence
 from orders.models import Company, MenuCategory, MenuItem, Order, OrderLine, Restaurant, Table
 from orders.services import order_set_status
 from orders.translation import LANGUAGE_CODES
