@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 JOURNEY = {
     "en": {
         "send": "Send order",
+        "confirm": "Send order",
         "review": "Check your order",
         "thanks": "Thank you!",
         "placed": "Placed",
@@ -27,6 +28,7 @@ JOURNEY = {
     },
     "de": {
         "send": "Bestellung absenden",
+        "confirm": "Absenden",
         "review": "Bestellung prüfen",
         "thanks": "Vielen Dank!",
         "placed": "Aufgegeben",
@@ -35,6 +37,7 @@ JOURNEY = {
     },
     "fr": {
         "send": "Envoyer la commande",
+        "confirm": "Envoyer",
         "review": "Vérifiez votre commande",
         "thanks": "Merci\u00a0!",
         "placed": "Passée",
@@ -95,7 +98,7 @@ def test_a_guest_orders_in_the_browsers_language(live_server, phone_page, table,
     expect(dialog.get_by_role("heading", name=words["review"])).to_be_visible()
     expect(dialog.locator("[data-review-total]")).to_have_text(words["total"])
     page.screenshot(path=str(SCREENSHOTS / f"i18n-review-{language}.png"))
-    dialog.get_by_role("button", name=words["send"]).click()
+    dialog.get_by_role("button", name=words["confirm"], exact=True).click()
 
     expect(page.get_by_role("heading", name=words["thanks"])).to_be_visible()
     expect(page.get_by_test_id("order-total")).to_have_text(words["total"])
