@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from orders.models import Order
@@ -137,4 +138,11 @@ def test_the_board_is_german_for_a_german_staff_member(browser, live_server, sta
     page.screenshot(path=str(SCREENSHOTS / "i18n-board-de.png"), full_page=True)
     page.get_by_role("button", name=re.compile("^Zubereitung beginnen")).click()
     expect(page.locator(".messagelist")).to_contain_text("ist jetzt in Zubereitung")
+
+    paid = order_with_lines(restaurant=restaurant_a, table__label="8", status="paid", paid_at=timezone.now())
+    day = paid.paid_at.astimezone(restaurant_a.tzinfo).date().isoformat()
+    page.goto(f"{live_server.url}/admin/orders/restaurant/{restaurant_a.pk}/takings/?date_from={day}")
+    expect(page.get_by_test_id("takings-summary")).to_contain_text("Bruttoeinnahmen")
+    expect(page.get_by_test_id("takings-summary")).to_contain_text("29,90\u00a0€")
+    page.screenshot(path=str(SCREENSHOTS / "i18n-takings-de.png"), full_page=True)
     context.close()
