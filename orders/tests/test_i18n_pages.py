@@ -293,3 +293,19 @@ def test_the_takings_are_german_for_a_german_staff_member(client, german_staff, 
     assert leftovers(english, translated, allowed=staff_names(busy_restaurant)) == []
     assert "Bruttoeinnahmen" in translated and "Nach USt.-Satz" in translated
     assert f"29,90{NBSP}€" in translated  # 2 × 12.50 + 4.90
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_signed_in_customer_sees_the_menu_and_the_claim_offer_translated(
+    customer_client, customer, table, dishes, language
+):
+    guest_order = order_with_lines(restaurant=table.restaurant, table=table)
+    session = customer_client.session
+    session["guest_order_ids"] = [guest_order.pk]
+    session.save()
+    url = reverse("orders:menu", args=[table.token])
+    english, translated = get(customer_client, url, "en"), get(customer_client, url, language)
+    assert 'data-testid="session-claim-offer"' in translated
+    allowed = names(table, customer.full_name, f"({customer.user.email})") | SAME_WORDS[language]
+    assert leftovers(english, translated, allowed=allowed) == []
+    assert {"de": "Sie bestellen als", "fr": "Vous commandez en tant que"}[language] in translated
