@@ -373,7 +373,11 @@ def test_the_restaurants_invoice_language_is_a_setting_in_the_admin(client, supe
     staff_force_login(client, superuser)
     url = f"/admin/orders/restaurant/{restaurant.pk}/change/"
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
-    assert 'name="invoice_language"' in page and "Rechnungssprache" in page and "Die eigene Sprache des Restaurants" in page
+    assert (
+        'name="invoice_language"' in page
+        and "Rechnungssprache" in page
+        and "Die eigene Sprache des Restaurants" in page
+    )
     form = client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None and name != "staff"}
     data.update(invoice_language="fr", company=restaurant.company_id)
