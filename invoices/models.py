@@ -160,9 +160,10 @@ class Invoice(models.Model):
     # account deletion changes, by emptying it. ``save()`` never changes the link.
     BULK_MUTABLE_FIELDS = MUTABLE_FIELDS | {"customer", "customer_id"}
 
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INVOICE)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INVOICE)
     cancels = models.OneToOneField(
         "self",
+        verbose_name=_("cancels"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -171,6 +172,7 @@ class Invoice(models.Model):
     )
     corrects = models.ForeignKey(
         "self",
+        verbose_name=_("corrects"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -179,6 +181,7 @@ class Invoice(models.Model):
     )
     replaces = models.ForeignKey(
         "self",
+        verbose_name=_("replaces"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -187,95 +190,117 @@ class Invoice(models.Model):
     )
     correction_reason = models.TextField(blank=True, help_text=_("Why a cancellation or correction was issued."))
     # The language the document was issued (and is always re-rendered) in.
-    language = models.CharField(max_length=8, default="en")
+    language = models.CharField(_("document language"), max_length=8, default="en")
     # SHA-256 (hex) of the document's EN 16931 XML, computed once at issue from the frozen rows
     # (deterministic); empty for documents without XML (receipts without a buyer) and older ones.
-    xml_sha256 = models.CharField(max_length=64, blank=True)
+    xml_sha256 = models.CharField(_("XML SHA-256"), max_length=64, blank=True)
     # The seller (taxable person, owner of the number range) and the restaurant where the meal took place.
-    company = models.ForeignKey("orders.Company", on_delete=models.PROTECT, related_name="invoices")
-    restaurant = models.ForeignKey("orders.Restaurant", on_delete=models.PROTECT, related_name="invoices")
+    company = models.ForeignKey(
+        "orders.Company", on_delete=models.PROTECT, related_name="invoices", verbose_name=_("company")
+    )
+    restaurant = models.ForeignKey(
+        "orders.Restaurant", on_delete=models.PROTECT, related_name="invoices", verbose_name=_("restaurant")
+    )
     # SET_NULL: a customer may close the account, but the restaurant must keep
     # its invoices (with the frozen buyer details) for the legal retention period.
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.SET_NULL, null=True, blank=True, related_name="invoices"
+        "customers.Customer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        verbose_name=_("customer"),
     )
-    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="invoices")
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, related_name="invoices", verbose_name=_("order")
+    )
 
-    year = models.PositiveSmallIntegerField(editable=False)
-    sequence = models.PositiveIntegerField(editable=False, help_text=_("Position in the company's yearly sequence."))
-    number = models.CharField(max_length=64, editable=False)
-    issue_date = models.DateField()
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    sequence = models.PositiveIntegerField(
+        _("sequence"), editable=False, help_text=_("Position in the company's yearly sequence.")
+    )
+    number = models.CharField(_("number"), max_length=64, editable=False)
+    issue_date = models.DateField(_("issue date"))
     order_paid_on = models.DateField(
-        null=True, blank=True, help_text=_('The day the order was paid, in the restaurant\'s time zone ("Paid on").')
+        _("paid on"),
+        null=True,
+        blank=True,
+        help_text=_('The day the order was paid, in the restaurant\'s time zone ("Paid on").'),
     )
     supply_date = models.DateField(
-        help_text=_("Date of supply: the day the meal was served (placed, if never marked served).")
+        _("date of supply"),
+        help_text=_("Date of supply: the day the meal was served (placed, if never marked served)."),
     )
-    due_date = models.DateField(null=True, blank=True)
-    currency = models.CharField(max_length=3)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3)
     subtotal_cents = models.IntegerField(_("net total (cents)"))
     tax_cents = models.IntegerField(_("VAT total (cents)"))
     total_cents = models.IntegerField(_("gross total (cents)"))
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ISSUED, db_index=True)
-    notes = models.TextField(blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ISSUED, db_index=True)
+    notes = models.TextField(_("notes"), blank=True)
 
     # Seller: the company's legal details at the time of issue (a VAT ID or a tax number, or both).
-    seller_name = models.CharField(max_length=200)
-    seller_street = models.CharField(max_length=200)
-    seller_postal_code = models.CharField(max_length=20)
-    seller_city = models.CharField(max_length=100)
-    seller_country = models.CharField(max_length=2)
-    seller_vat_id = models.CharField(max_length=50, blank=True)
-    seller_tax_number = models.CharField(max_length=50, blank=True)
-    seller_register_court = models.CharField(max_length=200, blank=True)
-    seller_register_number = models.CharField(max_length=50, blank=True)
-    seller_managing_directors = models.CharField(max_length=300, blank=True)
-    seller_email = models.CharField(max_length=254, blank=True)
-    seller_phone = models.CharField(max_length=40, blank=True)
+    seller_name = models.CharField(_("seller name"), max_length=200)
+    seller_street = models.CharField(_("seller street"), max_length=200)
+    seller_postal_code = models.CharField(_("seller postal code"), max_length=20)
+    seller_city = models.CharField(_("seller city"), max_length=100)
+    seller_country = models.CharField(_("seller country"), max_length=2)
+    seller_vat_id = models.CharField(_("seller VAT ID"), max_length=50, blank=True)
+    seller_tax_number = models.CharField(_("seller tax number"), max_length=50, blank=True)
+    seller_register_court = models.CharField(_("seller register court"), max_length=200, blank=True)
+    seller_register_number = models.CharField(_("seller register number"), max_length=50, blank=True)
+    seller_managing_directors = models.CharField(_("seller managing directors"), max_length=300, blank=True)
+    seller_email = models.CharField(_("seller email"), max_length=254, blank=True)
+    seller_phone = models.CharField(_("seller phone"), max_length=40, blank=True)
 
     # Place of supply: the restaurant where the meal took place, at the time of issue.
-    place_name = models.CharField(max_length=200, blank=True)
-    place_street = models.CharField(max_length=200, blank=True)
-    place_postal_code = models.CharField(max_length=20, blank=True)
-    place_city = models.CharField(max_length=100, blank=True)
-    place_country = models.CharField(max_length=2, blank=True)
+    place_name = models.CharField(_("place of supply"), max_length=200, blank=True)
+    place_street = models.CharField(_("place of supply: street"), max_length=200, blank=True)
+    place_postal_code = models.CharField(_("place of supply: postal code"), max_length=20, blank=True)
+    place_city = models.CharField(_("place of supply: city"), max_length=100, blank=True)
+    place_country = models.CharField(_("place of supply: country"), max_length=2, blank=True)
 
     # Buyer: the customer's billing details at the time of issue.
-    buyer_name = models.CharField(max_length=200)
-    buyer_business_name = models.CharField(max_length=200, blank=True)
-    buyer_street = models.CharField(max_length=200)
-    buyer_postal_code = models.CharField(max_length=20)
-    buyer_city = models.CharField(max_length=100)
-    buyer_country = models.CharField(max_length=2)
-    buyer_vat_id = models.CharField(max_length=50, blank=True)
-    buyer_email = models.CharField(max_length=254, blank=True)
+    buyer_name = models.CharField(_("buyer name"), max_length=200)
+    buyer_business_name = models.CharField(_("buyer business name"), max_length=200, blank=True)
+    buyer_street = models.CharField(_("buyer street"), max_length=200)
+    buyer_postal_code = models.CharField(_("buyer postal code"), max_length=20)
+    buyer_city = models.CharField(_("buyer city"), max_length=100)
+    buyer_country = models.CharField(_("buyer country"), max_length=2)
+    buyer_vat_id = models.CharField(_("buyer VAT ID"), max_length=50, blank=True)
+    buyer_email = models.CharField(_("buyer email"), max_length=254, blank=True)
 
     # Storage name of the rendered PDF in STORAGES["invoices"]; the frozen
     # fields above are the record, the file is a rendering that can be redone.
-    pdf_path = models.CharField(max_length=255, blank=True)
-    pdf_rendered_at = models.DateTimeField(null=True, blank=True)
-    pdf_error = models.CharField(max_length=255, blank=True)
+    pdf_path = models.CharField(_("stored PDF"), max_length=255, blank=True)
+    pdf_rendered_at = models.DateTimeField(_("PDF rendered at"), null=True, blank=True)
+    pdf_error = models.CharField(_("PDF error"), max_length=255, blank=True)
     # SHA-256 (hex) of the stored file, so a lost or altered copy can be found
     # (manage.py check_documents); empty for files stored before it existed.
-    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
 
     # The payment the document is issued for (all lines of its orders), with
     # the tip and method copied: the tip is printed below the total, outside
     # the VAT base. Empty for documents of orders paid without a payment record.
     payment = models.ForeignKey(
-        "orders.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+        "orders.Payment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("payment"),
     )
-    payment_method = models.CharField(max_length=10, blank=True)
+    payment_method = models.CharField(_("payment method"), max_length=10, blank=True)
     tip_cents = models.IntegerField(_("tip (cents)"), default=0)
     paid_cents = models.IntegerField(_("amount paid incl. tip (cents)"), null=True, blank=True)
     # Issued by staff in the admin (who: the audit log's DOCUMENT_ISSUED entry), not asked for by
     # the customer or guest. A flag, not a user foreign key: deleting an account never rewrites invoices.
-    issued_by_staff = models.BooleanField(default=False)
+    issued_by_staff = models.BooleanField(_("issued by staff"), default=False)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     objects = InvoiceQuerySet.as_manager()
 
@@ -428,16 +453,21 @@ class InvoiceLine(models.Model):
     fields at all.
     """
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines", verbose_name=_("document"))
     # On a cancellation or correction document: the original invoice's line this one negates.
     corrects_line = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction_lines"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction_lines",
+        verbose_name=_("corrects line"),
     )
-    position = models.PositiveSmallIntegerField()
-    description = models.CharField(max_length=200)
-    quantity = models.IntegerField()
+    position = models.PositiveSmallIntegerField(_("position"))
+    description = models.CharField(_("description"), max_length=200)
+    quantity = models.IntegerField(_("quantity"))
     unit_price_gross_cents = models.IntegerField(_("unit price incl. VAT (cents)"))
-    vat_rate = models.DecimalField("VAT rate (%)", max_digits=5, decimal_places=2)
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
     gross_cents = models.IntegerField(_("line total incl. VAT (cents)"))
     vat_cents = models.IntegerField(_("VAT (cents)"))
 

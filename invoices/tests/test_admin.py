@@ -144,3 +144,18 @@ def test_accountant_export_has_one_row_per_rate_and_only_own_restaurants(
     assert sum(Decimal(row["Gross"]) for row in original) * 100 == invoice_a.total_cents
     assert all(Decimal(row["Gross"]) < 0 for row in rows if row["Number"] == cancellation.number)
     assert original[0]["Buyer"].startswith("'=")  # never a live formula in the spreadsheet
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("de", ["Name des Verkäufers", "USt-IdNr. des Käufers", "Leistungsdatum", "Ort der Leistung"]),
+        ("fr", ["nom du vendeur", "N° TVA intracommunautaire de l’acheteur", "date de la prestation"]),
+    ],
+)
+def test_the_frozen_fields_are_labelled_in_the_staff_members_language(client, staff_a, invoice_a, language, labels):
+    staff_force_login(client, staff_a)
+    page = client.get(f"{CHANGELIST}{invoice_a.pk}/change/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    for label in labels:
+        assert label.lower() in page.lower(), label
+    assert "Seller name" not in page and "seller name" not in page
