@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 # Playwright's sync API runs an event loop in the test thread; Django then
 # refuses ORM calls from "async" context unless told this is fine.
@@ -36,6 +37,19 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """Each test starts in English: a request or test that activated German or French must not leak.
+
+    Django keeps the active language per thread after a request (the next
+    request's middleware sets it again), so without this a service test run
+    after a French page would read French messages.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
