@@ -353,22 +353,14 @@ def invoice_reissue(
         replacement = Invoice.objects.create(
             kind=Invoice.Kind.INVOICE,
             replaces=original,
-            company_id=original.company_id,
-            restaurant_id=original.restaurant_id,
             customer=customer,
-            order_id=original.order_id,
-            payment_id=original.payment_id,
-            payment_method=original.payment_method,
             tip_cents=original.tip_cents,
             paid_cents=original.paid_cents,
-            language=original.language,
             year=issue_date.year,
             sequence=sequence,
             number=number,
             issue_date=issue_date,
-            supply_date=original.supply_date,
-            order_paid_on=original.order_paid_on,
-            currency=original.currency,
+            **_same_supply(original),
             subtotal_cents=gross - tax,
             tax_cents=tax,
             total_cents=gross,
@@ -403,6 +395,21 @@ def invoice_reissue(
         invoice_deliver_after_commit(invoice_id=replacement.pk)
         invoice_xml_record(invoice=replacement)
     return cancellation, replacement
+
+
+def _same_supply(original: Invoice) -> dict:
+    """What a correction or re-issue keeps from the original: seller, place, order, payment, dates, language."""
+    return {
+        "company_id": original.company_id,
+        "restaurant_id": original.restaurant_id,
+        "order_id": original.order_id,
+        "payment_id": original.payment_id,
+        "payment_method": original.payment_method,
+        "language": original.language,
+        "supply_date": original.supply_date,
+        "order_paid_on": original.order_paid_on,
+        "currency": original.currency,
+    }
 
 
 def _frozen_names() -> list[str]:
@@ -446,20 +453,12 @@ def _corrective_issue(
         kind=kind,
         **references,
         correction_reason=reason,
-        company_id=original.company_id,
-        restaurant_id=original.restaurant_id,
         customer_id=original.customer_id if customer is None else customer.pk,
-        order_id=original.order_id,
-        payment_id=original.payment_id,
-        payment_method=original.payment_method,
-        language=original.language,
         year=issue_date.year,
         sequence=sequence,
         number=number,
         issue_date=issue_date,
-        supply_date=original.supply_date,
-        order_paid_on=original.order_paid_on,
-        currency=original.currency,
+        **_same_supply(original),
         subtotal_cents=gross - tax,
         tax_cents=tax,
         total_cents=gross,
