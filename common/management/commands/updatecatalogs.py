@@ -27,6 +27,8 @@ class Command(BaseCommand):
             ignore_patterns=IGNORED,
             no_obsolete=True,
             add_location="never",
+            # One line per message: fewer merge conflicts, and a reader sees each translation whole.
+            no_wrap=True,
             verbosity=options["verbosity"],
         )
         for language in languages:
@@ -40,5 +42,6 @@ class Command(BaseCommand):
                 }
             )
             catalog.metadata_is_fuzzy = False
+            catalog.wrapwidth = 0
             catalog.save()
         call_command("compilecatalogs", verbosity=options["verbosity"])
