@@ -9,7 +9,7 @@ from orders.tests.factories import MenuItemFactory, TableFactory
 def test_order_rate_limit_counts_guests_behind_a_proxy_separately(client, db, settings, proxies, limited):
     """Behind a load balancer, each guest has their own bucket (X-Forwarded-For), not the balancer's."""
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
-    settings.ORDER_RATE_PER_IP = "10/m"
+    settings.ORDER_RATE_PER_IP = "10/h"
     table = TableFactory()
     item = MenuItemFactory(restaurant=table.restaurant)
     url = reverse("orders:order_create", args=[table.token])

@@ -232,7 +232,7 @@ def test_not_found_and_too_many_attempts_link_to_the_front_page(client, table, s
     not_found = client.get("/menu/no-such-table/")
     assert not_found.status_code == 404
     assert '<a class="button" href="/">Go to the front page</a>' in not_found.content.decode()
-    settings.ORDER_RATE_PER_TABLE = "1/m"
+    settings.ORDER_RATE_PER_TABLE = "1/h"
     url = reverse("orders:order_create", args=[table.token])
     client.post(url, {"note": "x"})
     limited = client.post(url, {"note": "x"})

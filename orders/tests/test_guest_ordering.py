@@ -168,7 +168,7 @@ def test_one_guest_at_a_table_is_rate_limited_with_a_readable_429(client, table,
 
 
 def test_one_address_is_rate_limited_across_tables(client, table, soup, settings):
-    settings.ORDER_RATE_PER_IP = "12/m"
+    settings.ORDER_RATE_PER_IP = "12/h"
     tables = [table] + [TableFactory(restaurant=table.restaurant) for _ in range(3)]
     for n in range(12):
         assert client.post(order_url(tables[n % 4]), {f"qty_{soup.pk}": 1}).status_code == 302
