@@ -22,4 +22,7 @@ urlpatterns = [
     path("", include("orders.urls")),
 ]
 
+handler400 = "common.views.bad_request"
+handler403 = "common.views.permission_denied"
 handler404 = "common.views.page_not_found"
+# handler500 stays Django's: it renders templates/500.html without a request, so it works with the database down.

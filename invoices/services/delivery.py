@@ -83,9 +83,11 @@ def _invoice_mail_send(
         OutboundMail.objects.filter(pk=mail.pk, status=OutboundMail.Status.FAILED).update(
             status=OutboundMail.Status.PENDING, attempts=0
         )
-    mail_deliver(mail_id=mail.pk)
-    mail.refresh_from_db(fields=["status"])
-    sent = mail.status == OutboundMail.Status.SENT
+    delivered = mail_deliver(mail_id=mail.pk)
+    if delivered is None:
+        # Nothing done here: sent before, or another run holds the row; the row says which.
+        mail.refresh_from_db(fields=["status"])
+    sent = delivered is True or (delivered is None and mail.status == OutboundMail.Status.SENT)
     if sent:
         try:
             invoice_set_status(invoice=invoice, status=Invoice.Status.SENT)

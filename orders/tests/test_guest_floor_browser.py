@@ -246,3 +246,27 @@ def test_the_front_door_and_error_pages(live_server, phone_page, menu, settings)
     shot(page, "429")
     page.get_by_role("link", name="Go to the front page").click()
     expect(page).to_have_url(f"{live_server.url}/")
+
+
+def test_an_order_form_left_open_across_a_sign_out_gets_a_way_back(live_server, phone_page, menu):
+    """The CSRF cookie is gone (signed out in another tab): a readable page, no order, and the way back works."""
+    table, items = menu
+    page = phone_page
+    page.goto(f"{live_server.url}/menu/{table.token}/")
+    page.context.clear_cookies()
+    page.get_by_label("Fresh lemonade").fill("1")
+    page.locator(".submit-bar").get_by_role("button", name="Send order").click()
+    with page.expect_navigation():
+        page.get_by_role("dialog").get_by_role("button", name="Send order").click()
+    expect(page.get_by_role("heading", name="This form has expired")).to_be_visible()
+    assert Order.objects.count() == 0
+    axe_check(page, state="CSRF failure page")
+    shot(page, "csrf-expired")
+    page.get_by_role("link", name="Open the page again").click()
+    expect(page).to_have_url(f"{live_server.url}/menu/{table.token}/")
+    page.get_by_label("Fresh lemonade").fill("1")
+    page.locator(".submit-bar").get_by_role("button", name="Send order").click()
+    with page.expect_navigation():
+        page.get_by_role("dialog").get_by_role("button", name="Send order").click()
+    expect(page.get_by_role("heading", name="This form has expired")).to_have_count(0)
+    assert Order.objects.count() == 1
