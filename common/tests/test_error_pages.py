@@ -33,7 +33,9 @@ def test_a_form_without_its_csrf_token_gets_a_readable_page_and_places_no_order(
     assert "evil.example" not in elsewhere.content.decode()
 
 
-@pytest.mark.parametrize("language, heading", [("de", "Dieses Formular ist abgelaufen"), ("fr", "Ce formulaire a expiré")])
+@pytest.mark.parametrize(
+    "language, heading", [("de", "Dieses Formular ist abgelaufen"), ("fr", "Ce formulaire a expiré")]
+)
 def test_the_csrf_page_speaks_the_browsers_language(language, heading):
     table = TableFactory()
     browser = Client(enforce_csrf_checks=True)
