@@ -17,12 +17,13 @@ from typing import IO, Any
 
 from allauth.account.models import EmailAddress
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from audit.selectors import audit_entries_for_account
 from customers.mfa.services import mfa_is_enabled
 from customers.models import Customer
-from invoices.models import Invoice
+from invoices.models import BusinessMealDeclaration, Invoice
 from invoices.pdf import invoice_render_pdf
 from invoices.services import invoice_pdf_bytes
 from orders.models import Order
@@ -127,7 +128,11 @@ def _invoices(*, customer: Customer) -> list[Invoice]:
     return list(
         Invoice.objects.filter(customer=customer)
         .select_related("cancels", "corrects", "replaces")
-        .prefetch_related("lines")
+        .prefetch_related(
+            "lines",
+            # The host's business-meal declarations: personal data the customer typed in, every version.
+            Prefetch("business_meals", queryset=BusinessMealDeclaration.objects.order_by("created_at", "id")),
+        )
         .order_by("issue_date", "id")
     )
 
@@ -173,6 +178,15 @@ def export_invoice(*, invoice: Invoice, pdf_name: str) -> dict[str, Any]:
                 "vat_cents": line.vat_cents,
             }
             for line in invoice.lines.all()
+        ],
+        "business_meal_declarations": [
+            {
+                "host": declaration.host,
+                "occasion": declaration.occasion,
+                "participants": declaration.participants,
+                "entered_at": declaration.created_at,
+            }
+            for declaration in invoice.business_meals.all()
         ],
         "pdf": pdf_name,
     }

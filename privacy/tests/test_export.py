@@ -14,6 +14,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from customers.tests.factories import DEFAULT_PASSWORD, CustomerFactory
 from customers.tests.helpers import code_for
+from invoices.services.payment_documents import business_meal_declare
 from orders.tests.factories import order_with_lines
 from privacy.export import export_build
 from privacy.tests.conftest import EXPORT_URL, REAUTH_URL, enable_mfa, login_verified
@@ -110,6 +111,10 @@ def test_a_backup_code_works_as_the_second_factor(client, customer):
 def test_zip_holds_each_kind_as_json_and_the_invoice_pdfs(customer_client, customer, history, other_history):
     EmailAddress.objects.create(user=customer.user, email="second@example.com", verified=False)
     audit_record(action=AuditEntry.Action.PASSWORD_CHANGED, actor=customer.user, subject=customer.user)
+    for host in ("Dr. Anna Example", "Dr. Anna Beispiel"):  # an edit adds a row; both are the customer's data
+        business_meal_declare(
+            invoice=history["invoices"][0], host=host, occasion="Project kick-off", participants="Bob Partner"
+        )
     reauthenticate(customer_client)
 
     archive = download(customer_client)
@@ -151,6 +156,12 @@ def test_zip_holds_each_kind_as_json_and_the_invoice_pdfs(customer_client, custo
     assert listed[0]["gross_cents"] == invoices[0].total_cents
     assert listed[0]["net_cents"] + listed[0]["vat_cents"] == listed[0]["gross_cents"]
     assert {i["pdf"] for i in listed} == pdf_names
+    meals = listed[0]["business_meal_declarations"]
+    assert [(m["host"], m["occasion"], m["participants"]) for m in meals] == [
+        ("Dr. Anna Example", "Project kick-off", "Bob Partner"),
+        ("Dr. Anna Beispiel", "Project kick-off", "Bob Partner"),
+    ]
+    assert listed[1]["business_meal_declarations"] == []
     for entry in listed:
         pdf = PdfReader(io.BytesIO(archive.read(entry["pdf"])))
         text = "".join(page.extract_text() for page in pdf.pages)
