@@ -10,6 +10,10 @@ field that ends up on a menu, an order or an invoice:
 - Control characters (NUL and the other C0/C1 codes, DEL) other than tab and
   line breaks. PostgreSQL cannot store NUL in text at all, and none of them
   prints.
+
+The replacement character U+FFFD is refused too: Django puts it where a form
+arrived with bytes that are not UTF-8, so it stands for text that was lost,
+and a document would print it as a black diamond.
 """
 
 import re
@@ -35,4 +39,9 @@ def validate_document_text(value: str) -> None:
         raise ValidationError(
             _("Remove the invisible control characters; they cannot be printed."),
             code="control_character",
+        )
+    if "\ufffd" in value:
+        raise ValidationError(
+            _("Part of this text could not be read (it was not sent as UTF-8). Please type it again."),
+            code="unreadable",
         )

@@ -1,9 +1,22 @@
 """Rules for what may arrive in a URL: token path segments and NUL bytes."""
 
+import re
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def id_from(value: str) -> int | None:
+    """A database id typed into a form or query string, or None if it is not one.
+
+    ASCII digits only, at most 18 (a bigint): ``str.isdigit()`` also accepts
+    "²", which ``int()`` then refuses with a 500.
+    """
+    value = value.strip()
+    return int(value) if _ID.fullmatch(value) else None
 
 
 class TokenConverter:

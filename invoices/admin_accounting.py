@@ -19,6 +19,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.urlinput import id_from
 from invoices.accounting.bookings import ExportRefused, export_period_check
 from invoices.accounting.export import export_zip_write
 from orders.models import Company, Restaurant
@@ -78,7 +79,8 @@ class AccountingExportAdminMixin:
         if "company" in request.GET:
             # A company the user may not export is not offered, and asked for by id it does not exist.
             raw = request.GET["company"]
-            if raw and (not raw.isdigit() or not companies.filter(pk=int(raw)).exists()):
+            company_id = id_from(raw)
+            if raw and (company_id is None or not companies.filter(pk=company_id).exists()):
                 raise Http404
             form = AccountingExportForm(request.GET, companies=companies)
             if form.is_valid():

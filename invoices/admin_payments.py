@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.dates import format_local_datetime
 from common.money import amount_to_minor_units, format_money
+from common.urlinput import id_from
 from invoices.forms import BuyerForm
 from invoices.services.payment_documents import PaymentDocumentRefused, payment_document_live, payment_invoice_issue
 from orders.admin import RestaurantScopedAdmin, natural_key, restaurants_of
@@ -197,7 +198,7 @@ class PaymentAdmin(RestaurantScopedAdmin):
                     )
                     return redirect("admin:orders_payment_change", payment.pk)
         else:
-            wanted = {int(pk) for pk in request.GET.get("orders", "").split(",") if pk.strip().isdigit()}
+            wanted = {id_from(pk) for pk in request.GET.get("orders", "").split(",")} - {None}
             candidates = open_orders(table)
             initial = [o for o in candidates if o.pk in wanted] if wanted else list(candidates)
             form = TableBillForm(table=table, initial={"orders": initial, "method": Payment.Method.CARD})

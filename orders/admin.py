@@ -30,7 +30,8 @@ from orders.translation import LANGUAGE_CODES
 
 def natural_key(label: str) -> list:
     """Sort key that orders "T2" before "T10": digit runs compare as numbers."""
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part.casefold()) for part in re.split(r"(\d+)", label)]
+    # isdecimal, not isdigit: "²" is a digit that int() refuses, and \d does not split it off.
+    return [(0, int(part), "") if part.isdecimal() else (1, 0, part.casefold()) for part in re.split(r"(\d+)", label)]
 
 
 def restaurants_of(user):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from common.urlinput import id_from
 from orders.board import (
     BoardCard,
     board_dishes,
@@ -191,10 +192,11 @@ class OrderBoardAdminMixin:
     def board_move_view(self, request):
         # The board's buttons share one form: the button's value is "order id:seen status:next status".
         pk, seen, status = (request.POST.get("move", "").split(":") + ["", "", ""])[:3]
-        if not pk.isdigit():
+        order_id = id_from(pk)
+        if order_id is None:
             messages.error(request, _("Unknown status: nothing was changed."))
             return self._board_back(request)
-        return self._move_one(request, self._changeable_order(request, int(pk)), status, seen)
+        return self._move_one(request, self._changeable_order(request, order_id), status, seen)
 
     def _move_one(self, request, order, status, seen):
         if status not in Order.Status.values or (seen and seen not in Order.Status.values):
@@ -218,10 +220,10 @@ class OrderBoardAdminMixin:
 
     @method_decorator(require_POST)
     def bill_clear_view(self, request):
-        pk = request.POST.get("order", "")
-        if not pk.isdigit():
+        order_id = id_from(request.POST.get("order", ""))
+        if order_id is None:
             raise Http404
-        order = self._changeable_order(request, int(pk))
+        order = self._changeable_order(request, order_id)
         order_bill_request_clear(order=order)
         messages.success(request, _("Bill request of table %(table)s cleared.") % {"table": order.table.label})
         return self._board_back(request, order)

@@ -269,6 +269,20 @@ def test_control_characters_in_the_business_meal_are_refused(customer_client, cu
     assert response.status_code == 400 and not BusinessMealDeclaration.objects.exists()
 
 
+def test_bytes_that_are_not_utf8_in_the_business_meal_are_refused(customer_client, customer, table_a):
+    order = order_with_lines(restaurant=table_a.restaurant, table=table_a, customer=customer)
+    payment_record(order_ids=[order.pk], method="card")
+    customer_client.post(f"/customer/orders/{order.pk}/invoice")
+    invoice = Invoice.objects.get(kind="invoice")
+    response = customer_client.post(
+        f"/customer/invoices/{invoice.pk}/business-meal",
+        "host=%ff%fe&occasion=%C0%AF&participants=",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400 and "could not be read" in response.content.decode()
+    assert not BusinessMealDeclaration.objects.exists()
+
+
 def test_another_customers_invoice_business_meal_is_404(client, other_customer, customer, table_a):
     order = order_with_lines(restaurant=table_a.restaurant, table=table_a, customer=customer)
     payment_record(order_ids=[order.pk], method="card")

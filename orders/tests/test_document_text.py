@@ -117,3 +117,8 @@ def test_admin_menu_item_name_and_table_label_refuse_direction_controls(client, 
     response = client.post("/admin/orders/table/add/", {"restaurant": restaurant_a.pk, "label": f"{RLO}1T"})
     assert response.status_code == 200 and MESSAGE in response.content.decode()
     assert not MenuItem.objects.exists() and not Table.objects.exists()
+
+
+def test_the_replacement_character_of_unreadable_bytes_is_refused():
+    with pytest.raises(ValidationError, match="could not be read"):
+        validate_document_text("Dr. \ufffd\ufffd")
