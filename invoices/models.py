@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.money import round_half_up
@@ -124,10 +124,11 @@ class Invoice(models.Model):
         # no unnumbered draft: an invoice is issued in the same transaction that
         # allocates its number. The stored value is still "draft" (the first
         # schema's name); renaming it would need a data migration for nothing.
-        ISSUED = "draft", _("Issued")
-        SENT = "sent", _("Sent")
-        PAID = "paid", _("Paid")
-        CANCELLED = "cancelled", _("Cancelled")
+        # A context of their own: French agrees them with "facture" (émise, payée).
+        ISSUED = "draft", pgettext_lazy("invoice status", "Issued")
+        SENT = "sent", pgettext_lazy("invoice status", "Sent")
+        PAID = "paid", pgettext_lazy("invoice status", "Paid")
+        CANCELLED = "cancelled", pgettext_lazy("invoice status", "Cancelled")
 
     # The status machine: which status may follow which, and the time each one
     # stamps. Changed only through ``invoices.services.invoice_set_status``;

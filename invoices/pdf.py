@@ -82,6 +82,7 @@ def payment_document_context(invoice) -> dict:
         "business_meal": invoice.business_meals.order_by("-created_at", "-id").first() if is_meal_document else None,
         "business_meal_form": is_meal_document,
         "host_required": invoice.total_cents > settings.SMALL_INVOICE_LIMIT_CENTS,
+        "small_invoice_limit_cents": settings.SMALL_INVOICE_LIMIT_CENTS,
     }
 
 

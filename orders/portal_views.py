@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -28,14 +28,9 @@ from orders.services import ClaimRefused, order_claim_by_code, order_claim_sessi
 CLAIM_RATE_PER_ACCOUNT = "10/h"
 CLAIM_RATE_PER_IP = "30/h"
 
-# The order page's timeline: when each step happened.
-_TIMESTAMP_LABELS = {
-    "placed": gettext_lazy("Placed"),
-    "preparing": gettext_lazy("Preparing"),
-    "served": gettext_lazy("Served"),
-    "paid": gettext_lazy("Paid"),
-    "cancelled": gettext_lazy("Cancelled"),
-}
+# The order page's timeline: when each step happened, labelled as the order's status (a French "commande"
+# is "payée", not "payé").
+_TIMESTAMP_LABELS = {status.value: status.label for status in Order.Status}
 
 
 def _history_rows(orders) -> list[dict]:

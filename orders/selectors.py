@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from common.dates import local_day_bounds
 from customers.models import Customer
 from orders.models import MenuCategory, MenuItem, Order, Restaurant, Table
-from orders.translation import menu_text
+from orders.translation import menu_text_and_language
 
 
 def table_for_guest(*, token: str) -> Table:
@@ -37,11 +37,16 @@ def menu_for_restaurant(*, restaurant: Restaurant, language: str | None = None) 
         .order_by("position", "pk")
         .prefetch_related(Prefetch("items", queryset=items, to_attr="menu_items"))
     )
+    def text(obj, field: str) -> tuple[str, str]:
+        # The text, and its language when it is not the reader's (the page marks it with lang="...").
+        value, code = menu_text_and_language(obj, field, language=language, fallback=own)
+        return value, code if code and code != language else ""
+
     for category in categories:
-        category.label = menu_text(category, "name", language=language, fallback=own)
+        category.label, category.label_lang = text(category, "name")
         for item in category.menu_items:
-            item.label = menu_text(item, "name", language=language, fallback=own)
-            item.details = menu_text(item, "description", language=language, fallback=own)
+            item.label, item.label_lang = text(item, "name")
+            item.details, item.details_lang = text(item, "description")
         category.menu_items.sort(key=lambda item: (item.position, item.label.casefold(), item.pk))
     categories.sort(key=lambda category: (category.position, category.label.casefold(), category.pk))
     return [category for category in categories if category.menu_items]

@@ -34,12 +34,18 @@ def menu_text_exact(obj, field: str, language: str) -> str:
 def menu_text(obj, field: str, *, language: str | None, fallback: str) -> str:
     """``obj.<field>`` for a reader of ``language``, falling back to ``fallback`` (the restaurant's
     own language), then to the other languages in settings order, then to the untranslated column."""
+    return menu_text_and_language(obj, field, language=language, fallback=fallback)[0]
+
+
+def menu_text_and_language(obj, field: str, *, language: str | None, fallback: str) -> tuple[str, str]:
+    """``menu_text`` and the language it is written in ("" for the untranslated column), so a page can
+    mark a fallback text with its own ``lang`` (a screen reader then reads German dishes as German)."""
     for code in (language, fallback, *LANGUAGE_CODES):
         if code:
             text = menu_text_exact(obj, field, code)
             if text:
-                return text
-    return (obj.__dict__.get(field) or "").strip()
+                return text, code
+    return (obj.__dict__.get(field) or "").strip(), ""
 
 
 def menu_names(item: MenuItem, *, restaurant_language: str) -> tuple[str, dict[str, str]]:

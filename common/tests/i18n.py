@@ -82,11 +82,17 @@ def is_sentence(text: str, allowed: set[str]) -> bool:
     return not (len(words) == 1 and len(_LETTERS.findall(words[0])) < 3)
 
 
+LANGUAGE_SELF_NAMES = frozenset({"English", "Deutsch", "Français"})
+
+
 def english_leftovers(
     english_html: str, translated_html: str, *, allowed: set[str] | frozenset = frozenset()
 ) -> list[str]:
-    """English sentences of ``english_html`` that ``translated_html`` still shows unchanged."""
-    allowed = set(allowed)
+    """English sentences of ``english_html`` that ``translated_html`` still shows unchanged.
+
+    The switcher names each language in itself ("English", "Deutsch", "Français") on every page.
+    """
+    allowed = set(allowed) | LANGUAGE_SELF_NAMES
     english = {node for node in visible_text_nodes(english_html) if is_sentence(node, allowed)}
     return sorted(node for node in set(visible_text_nodes(translated_html)) if node in english)
 

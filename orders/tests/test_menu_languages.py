@@ -101,9 +101,12 @@ def test_guests_read_the_menu_in_their_language_and_the_restaurants_where_it_is_
     assert "Cheesecake" in english and "Grandma&#x27;s recipe" in english and "Cakes" in english
     assert "Käsekuchen" not in english and "Cheesecake" not in german
     # French: the dish's own French name, else (name, description, category) German, never empty.
-    assert "Gâteau au fromage blanc" in french and "Nach Omas Rezept" in french and "<h2>Kuchen</h2>" in french
-    for page in (german, english, french):
-        assert 'class="menu-item-name">Apfelstrudel</label>' in page
+    assert (
+        "Gâteau au fromage blanc" in french and "Nach Omas Rezept" in french and '<h2 lang="de">Kuchen</h2>' in french
+    )
+    assert 'class="menu-item-name">Apfelstrudel</label>' in german
+    for page in (english, french):
+        assert 'class="menu-item-name" lang="de">Apfelstrudel</label>' in page
         assert 'class="menu-item-name"></label>' not in page
 
 
@@ -357,3 +360,14 @@ def test_the_customers_order_page_shows_the_lines_in_the_customers_language(
     url = reverse("portal:order_detail", args=[order.pk])
     assert "Gâteau au fromage blanc" in customer_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Cheesecake" in customer_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_a_fallback_text_is_marked_with_its_own_language(client, table, cheesecake, strudel):
+    """A French reader gets the German "Apfelstrudel" inside lang="de", so a screen reader says it in German."""
+    french = menu_page(client, table, "fr")
+    assert 'lang="de">Apfelstrudel</label>' in french
+    assert '<h2 lang="de">Kuchen</h2>' in french  # the category has no French name
+    assert ">Gâteau au fromage blanc</label>" in french and 'lang="fr">Gâteau' not in french
+    assert '<p class="menu-item-desc" lang="de">Nach Omas Rezept</p>' in french
+    german = menu_page(client, table, "de")
+    assert 'lang="de">Apfelstrudel' not in german and "<h2>Kuchen</h2>" in german

@@ -216,3 +216,21 @@ def test_local_time_text_matches_djangos_date_format():
         for _ in range(500):
             value = datetime(2000, 1, 1, tzinfo=UTC) + timedelta(seconds=rng.randrange(40 * 365 * 86400))
             assert format_local_datetime(value, tz) == dateformat.format(value.astimezone(tz), "D j M Y, H:i")
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        ("en", ["Sun 1 Jun 2025, 23:30", "Mon 30 Nov 2026, 06:18", "Sun 1 Mar 2026, 09:05"]),
+        ("de", ["So., 1. Juni 2025, 23:30", "Mo., 30. Nov. 2026, 06:18", "So., 1. März 2026, 09:05"]),
+        ("fr", ["dim. 1 juin 2025, 23:30", "lun. 30 nov. 2026, 06:18", "dim. 1 mars 2026, 09:05"]),
+    ],
+)
+def test_local_time_text_reads_as_written_in_each_language(language, expected):
+    from django.utils import translation
+
+    tz = ZoneInfo("Europe/Berlin")
+    moments = [datetime(2025, 6, 1, 23, 30, tzinfo=tz), datetime(2026, 11, 30, 6, 18, tzinfo=tz)]
+    moments.append(datetime(2026, 3, 1, 9, 5, tzinfo=tz))
+    with translation.override(language):
+        assert [format_local_datetime(moment, tz) for moment in moments] == expected
