@@ -371,3 +371,13 @@ def test_a_fallback_text_is_marked_with_its_own_language(client, table, cheeseca
     assert '<p class="menu-item-desc" lang="de">Nach Omas Rezept</p>' in french
     german = menu_page(client, table, "de")
     assert 'lang="de">Apfelstrudel' not in german and "<h2>Kuchen</h2>" in german
+
+
+def test_allergen_marks_follow_the_readers_language(client, table, cheesecake):
+    """German menus use the customary letters (G = Milch), French ones French abbreviations (LA = lait)."""
+    MenuItem.objects.filter(pk=cheesecake.pk).update(allergens="gluten,eggs,milk")
+    german, french, english = (menu_page(client, table, code) for code in ("de", "fr", "en"))
+    assert '<span aria-hidden="true">G</span><span class="visually-hidden">Milch</span>' in german
+    assert '<span aria-hidden="true">A</span><span class="visually-hidden">Enthält: Glutenhaltiges Getreide' in german
+    assert '<span aria-hidden="true">LA</span>' in french and '<span aria-hidden="true">OE</span>' in french
+    assert '<span aria-hidden="true">MI</span><span class="visually-hidden">Milk</span>' in english
