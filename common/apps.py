@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommonConfig(AppConfig):
@@ -8,4 +9,4 @@ class CommonConfig(AppConfig):
     """
 
     name = "common"
-    verbose_name = "Shared helpers"
+    verbose_name = _("Outgoing mail")  # its only model in the admin: the mail outbox

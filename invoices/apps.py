@@ -1,10 +1,12 @@
 import logging
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InvoicesConfig(AppConfig):
     name = "invoices"
+    verbose_name = _("Invoices")
 
     def ready(self):
         # WeasyPrint logs every layout step at INFO (even at import); noise for each invoice.

@@ -306,6 +306,8 @@ class Invoice(models.Model):
     objects = InvoiceQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
         ordering = ["-issue_date", "-id"]
         constraints = [
             # Unique per taxable person: all restaurants of a company share one range.

@@ -81,3 +81,24 @@ def test_the_500_page_renders_without_a_request_context_in_the_active_language(l
     html = response.content.decode()
     assert heading in html
     assert f'<html lang="{language}">' in html
+
+
+PROJECT_APPS = {"audit", "common", "customers", "invoices", "orders", "privacy", "staff", "ops"}
+
+
+@pytest.mark.parametrize("language", ["de", "fr"])
+def test_every_admin_section_and_model_of_ours_is_named_in_the_staffs_language(language):
+    """The admin index lists app and model names; none of ours may stay English (e.g. "Invoices")."""
+    from django.apps import apps
+    from django.contrib import admin
+
+    def names(model, code):
+        with translation.override(code):
+            app = apps.get_app_config(model._meta.app_label)
+            return {str(app.verbose_name), str(model._meta.verbose_name), str(model._meta.verbose_name_plural)}
+
+    ours = [model for model in admin.site._registry if model._meta.app_label in PROJECT_APPS]
+    assert ours
+    same_word = {"restaurant", "restaurants", "table", "tables"}  # French for them is the same word
+    untranslated = {model._meta.label: names(model, "en") & names(model, language) - same_word for model in ours}
+    assert {label: same for label, same in untranslated.items() if same} == {}
