@@ -340,8 +340,10 @@ class Table(models.Model):
 
 
 class MenuCategory(models.Model):
-    # Set by orders.selectors.menu_for_restaurant: the name in the reader's language.
+    # Set by orders.selectors.menu_for_restaurant: the name in the reader's language, and the language
+    # it is in when that is not the reader's ("" otherwise; the page marks it with lang="...").
     label: str
+    label_lang: str
 
     restaurant = models.ForeignKey(
         Restaurant, verbose_name=_("restaurant"), on_delete=models.CASCADE, related_name="categories"
@@ -359,9 +361,12 @@ class MenuCategory(models.Model):
 
 
 class MenuItem(models.Model):
-    # Set by orders.selectors.menu_for_restaurant: name and description in the reader's language.
+    # Set by orders.selectors.menu_for_restaurant: name and description in the reader's language
+    # (and, as on MenuCategory, the language of each when it falls back to another one).
     label: str
+    label_lang: str
     details: str
+    details_lang: str
 
     restaurant = models.ForeignKey(
         Restaurant, verbose_name=_("restaurant"), on_delete=models.CASCADE, related_name="menu_items"

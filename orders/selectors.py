@@ -38,7 +38,7 @@ def menu_for_restaurant(*, restaurant: Restaurant, language: str | None = None) 
         .prefetch_related(Prefetch("items", queryset=items, to_attr="menu_items"))
     )
 
-    def text(obj, field: str) -> tuple[str, str]:
+    def text(obj: MenuCategory | MenuItem, field: str) -> tuple[str, str]:
         # The text, and its language when it is not the reader's (the page marks it with lang="...").
         value, code = menu_text_and_language(obj, field, language=language, fallback=own)
         return value, code if code and code != language else ""
