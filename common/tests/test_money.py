@@ -117,3 +117,15 @@ def test_amounts_convert_to_and_from_minor_units_per_currency():
     for amount, currency in [(Decimal("12.905"), "EUR"), (Decimal("1.5"), "JPY")]:
         with pytest.raises(ValueError, match="amounts have"):
             amount_to_minor_units(amount, currency)
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [("en", "Central European Time"), ("de", "Mitteleuropäische Zeit"), ("fr", "heure d’Europe centrale")],
+)
+def test_a_time_zone_is_named_as_readers_of_the_language_call_it(language, expected):
+    from common.templatetags.zones import zone_name
+
+    with translation.override(language):
+        assert zone_name("Europe/Berlin") == expected
+        assert zone_name("Not/A_Zone") == "Not/A_Zone"
