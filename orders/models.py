@@ -1,6 +1,8 @@
 import secrets
 import string
 import zoneinfo
+from collections.abc import Iterable
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.conf import settings
@@ -535,6 +537,68 @@ class OrderLine(models.Model):
 # --- Payments ----------------------------------------------------------------------
 
 
+# Set while ``PaymentQuerySet.bulk_update`` runs: it has checked its objects, and Django's
+# implementation then calls ``update()`` with ``Case`` expressions the check cannot read.
+_payment_bulk_update_checked: ContextVar[bool] = ContextVar("payment_bulk_update_checked", default=False)
+
+
+class RecordedPaymentError(ValidationError):
+    """An attempt to delete or rewrite a recorded payment."""
+
+
+class PaymentQuerySet(models.QuerySet):
+    """Bulk writes limited to what may change once a payment is recorded (``Payment.BULK_MUTABLE_FIELDS``).
+
+    ``update()`` and ``bulk_update()`` accept only the TSE fields, written once
+    (``Payment.tse_write_check``), and the link to the staff account that
+    recorded it, which may only be emptied (account deletion). Anything else
+    raises RecordedPaymentError before a query runs; ``delete()`` always
+    raises. On PostgreSQL a trigger enforces the same rule for any SQL
+    (migration ``0014_payment_tamper_trigger``).
+    """
+
+    def delete(self):
+        raise RecordedPaymentError("Recorded payments are never deleted.")
+
+    def update(self, **kwargs):
+        if _payment_bulk_update_checked.get():
+            return super().update(**kwargs)
+        Payment.bulk_fields_check(kwargs.keys())
+        for field in ("recorded_by", "recorded_by_id"):
+            if field in kwargs and kwargs[field] is not None:
+                raise RecordedPaymentError("A recorded payment's staff link can only be emptied (account deletion).")
+        tse = {field: value for field, value in kwargs.items() if field in Payment.TSE_FIELDS}
+        if tse:
+            if any(hasattr(value, "resolve_expression") for value in tse.values()):
+                raise RecordedPaymentError("TSE fields are written with values, not expressions.")
+            for stored in self.values(*Payment.tse_stored_fields(tse)):
+                Payment.tse_write_check(stored, tse)
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        Payment.bulk_fields_check(fields)
+        names = {Payment._meta.get_field(name).name for name in fields}
+        if "recorded_by" in names and any(obj.recorded_by_id is not None for obj in objs):
+            raise RecordedPaymentError("A recorded payment's staff link can only be emptied (account deletion).")
+        tse = sorted(names & Payment.TSE_FIELDS.keys())
+        if tse:
+            stored = {
+                row["pk"]: row
+                for row in self.model._base_manager.filter(pk__in=[obj.pk for obj in objs]).values(
+                    "pk", *Payment.tse_stored_fields(tse)
+                )
+            }
+            for obj in objs:
+                if obj.pk in stored:
+                    Payment.tse_write_check(stored[obj.pk], {field: getattr(obj, field) for field in tse})
+        token = _payment_bulk_update_checked.set(True)
+        try:
+            return super().bulk_update(objs, fields, batch_size=batch_size)
+        finally:
+            _payment_bulk_update_checked.reset(token)
+
+
 class Payment(models.Model):
     """Staff took money for one or more orders of one table (``orders.services_payment.payment_record``).
 
@@ -571,6 +635,27 @@ class Payment(models.Model):
     tse_signature = models.TextField(_("TSE signature"), blank=True)
     tse_qr_data = models.TextField(_("receipt QR code data"), blank=True)
 
+    # Written once, when the payment is signed (``services_payment._sign``): each from its empty
+    # value (below) to what the TSE returned; none of them changes once set or once the signature is stored.
+    TSE_FIELDS = {
+        "tse_signer": "",
+        "tse_certified": False,
+        "tse_transaction_number": "",
+        "tse_serial": "",
+        "tse_signature_counter": None,
+        "tse_start_at": None,
+        "tse_end_at": None,
+        "tse_signature": "",
+        "tse_qr_data": "",
+    }
+    # Only these may change after the payment is recorded (``save(update_fields=...)``).
+    MUTABLE_FIELDS = frozenset(TSE_FIELDS)
+    # What bulk writes (update/bulk_update) may touch: the above, and the staff link, which only
+    # account deletion changes, by emptying it (``SET_NULL``). ``save()`` never changes the link.
+    BULK_MUTABLE_FIELDS = MUTABLE_FIELDS | {"recorded_by", "recorded_by_id"}
+
+    objects = PaymentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-recorded_at", "-id"]
         verbose_name = _("payment")
@@ -584,6 +669,50 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"Payment #{self.pk}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            # A new object that carries the id of a recorded payment must fail, not UPDATE that row.
+            kwargs["force_insert"] = True
+        else:
+            update_fields = kwargs.get("update_fields")
+            if update_fields is None or not set(update_fields) <= self.MUTABLE_FIELDS:
+                raise RecordedPaymentError(
+                    "A recorded payment cannot be edited; only its TSE fields may be written once "
+                    "(save with update_fields)."
+                )
+            stored = type(self)._base_manager.filter(pk=self.pk).values(*self.tse_stored_fields(update_fields)).first()
+            if stored is not None:  # a row that is gone: Django's save reports it
+                self.tse_write_check(stored, {field: getattr(self, field) for field in update_fields})
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RecordedPaymentError(f"Payment #{self.pk} is recorded and can never be deleted.")
+
+    @classmethod
+    def bulk_fields_check(cls, fields: Iterable[str]) -> None:
+        """Raise RecordedPaymentError unless every field may change after recording (``BULK_MUTABLE_FIELDS``)."""
+        frozen = sorted(set(fields) - cls.BULK_MUTABLE_FIELDS)
+        if frozen:
+            raise RecordedPaymentError(
+                f"Recorded payments are frozen: {', '.join(frozen)} cannot be changed "
+                "(only the write-once TSE fields, and emptying the staff link)."
+            )
+
+    @staticmethod
+    def tse_stored_fields(fields: Iterable[str]) -> list[str]:
+        """What ``tse_write_check`` reads of the stored row for writing ``fields``."""
+        return ["tse_signature", *sorted(set(fields) - {"tse_signature"})]
+
+    @classmethod
+    def tse_write_check(cls, stored: dict, values: dict) -> None:
+        """Raise RecordedPaymentError unless writing ``values`` (TSE field -> value) over the ``stored`` row
+        (those fields and ``tse_signature``) changes only fields still empty on a payment not signed yet."""
+        for field, value in values.items():
+            if value == stored[field]:
+                continue
+            if stored[field] != cls.TSE_FIELDS[field] or stored["tse_signature"]:
+                raise RecordedPaymentError(f"{field} is written once, when the payment is signed; it is already set.")
 
     @property
     def has_tse_data(self) -> bool:

@@ -5,6 +5,7 @@ import io
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -40,9 +41,10 @@ def berlin(*args) -> datetime:
 
 
 def pay(orders, method, tip, paid_at) -> Payment:
-    payment = payment_record(order_ids=[o.pk for o in orders], method=method, tip_cents=tip)
+    # A recorded payment is frozen (recorded_at too): record it at that moment instead of moving it later.
+    with mock.patch.object(Payment._meta.get_field("recorded_at"), "get_default", return_value=paid_at):
+        payment = payment_record(order_ids=[o.pk for o in orders], method=method, tip_cents=tip)
     Order.objects.filter(payment=payment).update(paid_at=paid_at)
-    Payment.objects.filter(pk=payment.pk).update(recorded_at=paid_at)
     payment.refresh_from_db()
     return payment
 

@@ -4,6 +4,7 @@ import csv
 import io
 from datetime import date, datetime
 from decimal import Decimal
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -215,9 +216,11 @@ def test_csv_cells_never_start_a_formula(client, staff_a, day):
 
 
 def pay(orders, method, tip, paid_at, recorded_at=None):
-    payment = payment_record(order_ids=[o.pk for o in orders], method=method, tip_cents=tip)
+    # A recorded payment is frozen (recorded_at too): record it at that moment instead of moving it later.
+    field = Payment._meta.get_field("recorded_at")
+    with mock.patch.object(field, "get_default", return_value=recorded_at or paid_at):
+        payment = payment_record(order_ids=[o.pk for o in orders], method=method, tip_cents=tip)
     Order.objects.filter(payment=payment).update(paid_at=paid_at)
-    Payment.objects.filter(pk=payment.pk).update(recorded_at=recorded_at or paid_at)
     return payment
 
 
