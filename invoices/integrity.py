@@ -18,11 +18,13 @@ from django.db import connection
 from invoices.models import Invoice
 from invoices.storage import invoice_storage
 
-# The PostgreSQL triggers that freeze issued documents (migration 0006_tamper_triggers).
+# The PostgreSQL triggers that freeze issued documents (migration 0006_tamper_triggers) and the
+# recorded payments the accountant's export books from (orders 0014_payment_tamper_trigger).
 FREEZE_TRIGGERS = {
     "invoices_invoice_frozen": "invoices_invoice",
     "invoices_invoiceline_insert_only": "invoices_invoiceline",
     "invoices_businessmealdeclaration_insert_only": "invoices_businessmealdeclaration",
+    "orders_payment_frozen": "orders_payment",
 }
 
 MISSING = "missing"
@@ -113,7 +115,7 @@ def invoice_records_check() -> Iterator[DocumentProblem]:
 
 
 def invoice_freeze_triggers_missing() -> list[str]:
-    """The freeze triggers that are absent or disabled (PostgreSQL); always empty on other databases.
+    """The freeze triggers (documents and payments) that are absent or disabled (PostgreSQL); empty elsewhere.
 
     A table owner can drop or disable a trigger; this makes that visible in
     ``check_documents`` instead of leaving the documents silently unprotected.

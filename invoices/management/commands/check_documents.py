@@ -1,28 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 
 from invoices.integrity import DocumentCheck, invoice_documents_check, invoice_freeze_triggers_missing
-
-# The PostgreSQL trigger that freezes recorded payments (migration orders.0014_payment_tamper_trigger);
-# the accountant's export books revenue from these rows.
-PAYMENT_FREEZE_TRIGGERS = {"orders_payment_frozen": "orders_payment"}
-
-
-def payment_freeze_triggers_missing() -> list[str]:
-    """The payment freeze trigger if absent or disabled (PostgreSQL); always empty on other databases.
-
-    The same check as ``invoice_freeze_triggers_missing``, for ``PAYMENT_FREEZE_TRIGGERS``.
-    """
-    if connection.vendor != "postgresql":
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND t.tgname = ANY(%s) AND c.relname = ANY(%s)",
-            [list(PAYMENT_FREEZE_TRIGGERS), list(PAYMENT_FREEZE_TRIGGERS.values())],
-        )
-        active = {name for (name,) in cursor.fetchall()}
-    return sorted(f"{name} on {table}" for name, table in PAYMENT_FREEZE_TRIGGERS.items() if name not in active)
 
 
 class Command(BaseCommand):
@@ -41,7 +19,7 @@ class Command(BaseCommand):
             detail = f" ({problem.detail})" if problem.detail else ""
             where = problem.path or "-"
             self.stdout.write(f"{problem.number}\tid {problem.invoice_id}\t{problem.problem}\t{where}{detail}")
-        for trigger in [*invoice_freeze_triggers_missing(), *payment_freeze_triggers_missing()]:
+        for trigger in invoice_freeze_triggers_missing():
             problems += 1
             self.stdout.write(f"database\ttrigger missing or disabled\t{trigger}")
         note = f"; {summary.without_hash} stored before hashes were recorded" if summary.without_hash else ""
