@@ -128,7 +128,7 @@ _thread_fonts = threading.local()
 def _font_config() -> FontConfiguration:
     """This thread's font configuration, reused for every document it renders.
 
-    A new ``FontConfiguration`` copies each @font-face file (the 4 MB CJK
+    A new ``FontConfiguration`` copies each @font-face file (the 3.4 MB CJK
     fallback among them) into a fresh fontconfig folder: about 15 ms of every
     rendering. WeasyPrint skips a face a configuration already holds, so a
     reused one pays that once per thread. One per thread, because a fontconfig
