@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import format_local_datetime
+from common.forms import AmountField, help_with_example
 from common.money import amount_to_minor_units, format_money
 from common.urlinput import id_from
 from invoices.forms import BuyerForm
@@ -42,8 +43,12 @@ class TableBillForm(forms.Form):
         queryset=Order.objects.none(), widget=forms.CheckboxSelectMultiple, label=_("Orders to settle")
     )
     method = forms.ChoiceField(choices=Payment.Method.choices, widget=forms.RadioSelect, label=_("Payment method"))
-    tip = forms.DecimalField(
-        label=_("Tip"), required=False, max_digits=10, decimal_places=2, help_text=_("On top of the bill, e.g. 3.50")
+    tip = AmountField(
+        label=_("Tip"),
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        help_text=help_with_example(_("On top of the bill, e.g. %(example)s"), "3.50"),
     )
     confirm_tip = forms.BooleanField(label=_("Confirm the tip (when it is more than the bill)"), required=False)
 

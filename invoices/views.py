@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -39,8 +39,9 @@ def _correction_request_rate(group, request):
     return settings.INVOICE_CORRECTION_REQUEST_RATE
 
 
-# Stored on the cancellation (in the document's language when issued); the customer gives no text of their own.
-REISSUE_REASON = _lazy("Billing details changed at the customer's request")
+# Stored on the cancellation, in the document's language (below); the customer gives no text of their own.
+# gettext_lazy by its own name: makemessages does not find messages behind an alias.
+REISSUE_REASON = gettext_lazy("Billing details changed at the customer's request")
 
 
 @customer_required
@@ -149,9 +150,11 @@ def business_meal(request, invoice_id):
 def invoice_request_correction(request, invoice_id):
     """The customer changed their billing details: cancel the invoice and issue it again to the new ones."""
     invoice = get_object_or_404(Invoice, pk=invoice_id, customer=request.customer)
+    with translation.override(invoice.language or None):
+        reason = str(REISSUE_REASON)
     try:
         cancellation, replacement = services.invoice_reissue(
-            invoice=invoice, customer=request.customer, reason=str(REISSUE_REASON), request=request
+            invoice=invoice, customer=request.customer, reason=reason, request=request
         )
     except services.CorrectionRefused as exc:
         context = _detail_context(invoice, customer=request.customer)

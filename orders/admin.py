@@ -16,6 +16,7 @@ from modeltranslation.admin import TranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
 from common.dates import format_local_datetime
+from common.forms import AmountField, help_with_example
 from common.money import amount_to_minor_units, format_money, minor_units_to_amount
 from common.qr import qr_svg
 from orders.admin_board import OrderBoardAdminMixin
@@ -328,10 +329,14 @@ class MenuCategoryAdmin(TranslationAdmin, RestaurantScopedAdmin):
 
 
 class MenuItemAdminForm(MenuTextsFormMixin, forms.ModelForm):
-    """Staff type prices as on the menu card ("12.90"); the model keeps integer minor units."""
+    """Staff type prices as on the menu card ("12,90" in German); the model keeps integer minor units."""
 
-    price = forms.DecimalField(
-        label=_("Gross price"), min_value=0, max_digits=12, decimal_places=3, help_text=_("Including VAT, e.g. 12.90")
+    price = AmountField(
+        label=_("Gross price"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=3,
+        help_text=help_with_example(_("Including VAT, e.g. %(example)s"), "12.90"),
     )
     # One labelled checkbox per allergen; the model stores the ticked codes in one field (orders.allergens).
     allergen_codes = forms.MultipleChoiceField(
@@ -344,6 +349,7 @@ class MenuItemAdminForm(MenuTextsFormMixin, forms.ModelForm):
 
     class Meta:
         model = MenuItem
+        localized_fields = ["vat_rate"]  # "7,00" for German staff, read back with a comma or a point
         fields = [
             "restaurant",
             "category",

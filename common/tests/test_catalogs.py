@@ -71,3 +71,15 @@ def test_the_leftover_check_finds_english_and_passes_names_and_numbers():
         english_leftover_lines("Invoice\nCafé Linde\n36.70", "Rechnung\nCafé Linde\n36,70", allowed={"Café Linde"})
         == []
     )
+
+
+def test_no_translation_function_hides_behind_an_alias():
+    """makemessages finds gettext_lazy, pgettext, _ ... by name: ``gettext_lazy as _lazy`` kept a reason English."""
+    base = Path(settings.BASE_DIR)
+    aliased = re.compile(r"from django\.utils\.translation import [^\n]*\bas (?!_\b)\w+")
+    offenders = [
+        str(path.relative_to(base))
+        for path in base.rglob("*.py")
+        if not {".venv", "node_modules"} & set(path.parts) and aliased.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

@@ -37,6 +37,7 @@ from common.text import validate_document_text
 from customers.models import Customer
 from invoices.models import Invoice, InvoiceLine
 from invoices.services import numbering
+from invoices.services.business_meals import business_meal_carry_over
 from invoices.services.delivery import invoice_deliver_after_commit
 from invoices.services.issuing import _buyer_copy
 from invoices.services.status import invoice_set_status
@@ -384,6 +385,7 @@ def invoice_reissue(
                 for position, balance in enumerate(kept, start=1)
             ]
         )
+        business_meal_carry_over(previous=original, document=replacement)
         audit_record(
             action=AuditEntry.Action.DOCUMENT_ISSUED,
             request=request,

@@ -27,6 +27,7 @@ from invoices.i18n import document_date, document_language_choose
 from invoices.models import Invoice, InvoiceLine
 from invoices.selectors import invoice_cancelled_unreplaced, invoice_live_for_order
 from invoices.services import numbering
+from invoices.services.business_meals import business_meal_carry_over
 from invoices.services.delivery import invoice_deliver_after_commit
 from invoices.services.status import invoice_issue_audit
 from invoices.services.xml_record import invoice_xml_record
@@ -254,6 +255,7 @@ def _invoice_create(*, order_id: int, customer_id: int, language: str | None, no
         for line in lines:
             line.invoice = invoice
         InvoiceLine.objects.bulk_create(lines)
+        business_meal_carry_over(previous=invoice.replaces, document=invoice)
         invoice_issue_audit(document=invoice, actor=customer.user, order=order.pk)
         invoice_deliver_after_commit(invoice_id=invoice.pk)
         invoice_xml_record(invoice=invoice)

@@ -30,6 +30,7 @@ from invoices.i18n import document_date, document_language_choose
 from invoices.models import LIVE_PAYMENT_DOCUMENT, BusinessMealDeclaration, Invoice, InvoiceLine
 from invoices.selectors import invoice_cancelled_unreplaced
 from invoices.services import numbering
+from invoices.services.business_meals import business_meal_carry_over
 from invoices.services.corrections import invoice_cancel
 from invoices.services.delivery import invoice_deliver_after_commit
 from invoices.services.issuing import _place_copy, _seller_copy, invoice_lines_compute
@@ -220,6 +221,14 @@ def _document_create(
     for line in lines:
         line.invoice = document
     InvoiceLine.objects.bulk_create(lines)
+    # The payment's latest cancelled receipt or invoice is what this document takes the place of.
+    previous = (
+        Invoice.objects.filter(payment=payment, kind__in=[Invoice.Kind.INVOICE, Invoice.Kind.RECEIPT])
+        .filter(status=Invoice.Status.CANCELLED)
+        .order_by("-year", "-sequence")
+        .first()
+    )
+    business_meal_carry_over(previous=previous, document=document)
     invoice_deliver_after_commit(invoice_id=document.pk)
     invoice_xml_record(invoice=document)
     return document

@@ -146,3 +146,21 @@ def test_a_walk_in_buyer_gets_the_correction_with_the_pdf_attached(
     assert f"with invoice correction {correction.number}" in text and f"Reason: {REASON}" in text
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == correction.pdf_filename
+
+
+def test_the_reissue_reason_is_in_the_documents_language_and_the_business_meal_carries_over(customer, customer_client):
+    from invoices.models import BusinessMealDeclaration
+    from invoices.services.payment_documents import business_meal_declare
+
+    order = paid_order(customer=customer, lines=((3, 1000, "19.00"),))
+    french = invoice_issue(order=order, customer=customer, language="fr")
+    business_meal_declare(invoice=french, host="Dr. Ada", occasion="Kick-off", participants="Bob, Eve")
+    change_billing(customer)
+    # The customer reads German; the documents stay French.
+    customer_client.post(request_url(french), HTTP_ACCEPT_LANGUAGE="de")
+    cancellation = Invoice.objects.get(cancels=french)
+    replacement = Invoice.objects.get(replaces=french)
+    assert cancellation.correction_reason == "Coordonnées de facturation modifiées à la demande du client"
+    carried = BusinessMealDeclaration.objects.get(invoice=replacement)
+    assert (carried.host, carried.occasion, carried.participants) == ("Dr. Ada", "Kick-off", "Bob, Eve")
+    assert BusinessMealDeclaration.objects.filter(invoice=french).count() == 1  # the original keeps its own

@@ -293,3 +293,19 @@ def test_another_customers_invoice_business_meal_is_404(client, other_customer, 
     client.force_login(other_customer.user)
     assert client.post(f"/customer/invoices/{invoice.pk}/business-meal", {"host": "X"}).status_code == 404
     assert not BusinessMealDeclaration.objects.exists()
+
+
+def test_a_german_waiter_types_the_tip_with_a_comma(client, staff_a, table_a):
+    """ "3,50" is 3.50 € for German staff; in English a comma is refused, never read as 350 €."""
+    order = order_with_lines(restaurant=table_a.restaurant, table=table_a)
+    staff_force_login(client, staff_a)
+    page = client.get(bill_url(table_a), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "z. B. 3,50" in page and 'inputmode="decimal"' in page
+    english = client.post(bill_url(table_a), {"orders": [order.pk], "method": "card", "tip": "3,50"})
+    assert english.status_code == 400 and "Enter a number." in english.content.decode()
+    assert not Payment.objects.exists()
+    german = client.post(
+        bill_url(table_a), {"orders": [order.pk], "method": "card", "tip": "3,50"}, HTTP_ACCEPT_LANGUAGE="de"
+    )
+    assert german.status_code == 302
+    assert Payment.objects.get().tip_cents == 350

@@ -381,3 +381,12 @@ def test_allergen_marks_follow_the_readers_language(client, table, cheesecake):
     assert '<span aria-hidden="true">A</span><span class="visually-hidden">Enthält: Glutenhaltiges Getreide' in german
     assert '<span aria-hidden="true">LA</span>' in french and '<span aria-hidden="true">OE</span>' in french
     assert '<span aria-hidden="true">MI</span><span class="visually-hidden">Milk</span>' in english
+
+
+def test_german_staff_type_the_price_and_rate_with_a_comma(client, staff_a, cheesecake, settings):
+    settings.STAFF_REQUIRE_MFA = False
+    cheesecake.restaurant.staff.add(staff_a)
+    staff_force_login(client, staff_a)
+    url = reverse("admin:orders_menuitem_change", args=[cheesecake.pk])
+    form = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert 'value="4,50"' in form and 'value="7,00"' in form and "z. B. 12,90" in form
