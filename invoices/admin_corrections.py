@@ -59,7 +59,7 @@ class InvoiceCorrectionAdminMixin:
                 planned = None
                 for message in exc.messages:
                     form.add_error(None, message)
-        title = _("Correct %(title)s %(number)s") % {"title": original.title.lower(), "number": original.number}
+        title = _("Correct %(title)s %(number)s") % {"title": original.title, "number": original.number}
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

@@ -189,7 +189,9 @@ class Invoice(models.Model):
         related_name="replaced_by",
         help_text=_("For a re-issue after a cancellation: the cancelled invoice this one replaces."),
     )
-    correction_reason = models.TextField(blank=True, help_text=_("Why a cancellation or correction was issued."))
+    correction_reason = models.TextField(
+        _("reason for the correction"), blank=True, help_text=_("Why a cancellation or correction was issued.")
+    )
     # The language the document was issued (and is always re-rendered) in.
     language = models.CharField(_("document language"), max_length=8, default="en")
     # SHA-256 (hex) of the document's EN 16931 XML, computed once at issue from the frozen rows
@@ -478,6 +480,8 @@ class InvoiceLine(models.Model):
 
     class Meta:
         ordering = ["position"]
+        verbose_name = _("document line")
+        verbose_name_plural = _("document lines")
         constraints = [models.UniqueConstraint(fields=["invoice", "position"], name="invoice_line_position_unique")]
 
     def __str__(self):
@@ -562,7 +566,10 @@ class BusinessMealDeclaration(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"Business meal {self.invoice_id} ({self.created_at:%Y-%m-%d %H:%M})"
+        return gettext("Business meal %(number)s (%(when)s)") % {
+            "number": self.invoice_id,
+            "when": f"{self.created_at:%Y-%m-%d %H:%M}",
+        }
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

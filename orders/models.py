@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.countries import country_choices
@@ -240,7 +240,9 @@ class Company(models.Model):
 class Restaurant(models.Model):
     """The tenant and the place where meals are served; its company is the seller on invoices."""
 
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="restaurants")
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="restaurants"
+    )
     name = models.CharField(_("display name"), max_length=200, validators=[validate_document_text])
     street = models.CharField(_("street address"), max_length=200, validators=[validate_document_text])
     postal_code = models.CharField(_("postal code"), max_length=20, validators=[validate_document_text])
@@ -479,7 +481,8 @@ class Order(models.Model):
         ]
 
     def __str__(self):
-        return f"Order #{self.pk}"
+        # Shown in the admin (headings, breadcrumbs, links), so in the staff's language.
+        return gettext("Order #%(pk)s") % {"pk": self.pk}
 
     @property
     def status_is_final(self) -> bool:
@@ -614,14 +617,19 @@ class Payment(models.Model):
         OTHER = "other", _("Other")
 
     restaurant = models.ForeignKey(Restaurant, on_delete=models.PROTECT, related_name="payments")
-    table = models.ForeignKey(Table, on_delete=models.PROTECT, related_name="payments")
+    table = models.ForeignKey(Table, verbose_name=_("table"), on_delete=models.PROTECT, related_name="payments")
     method = models.CharField(_("payment method"), max_length=10, choices=Method.choices)
     currency = models.CharField(max_length=3)
     meal_cents = models.PositiveIntegerField(_("orders' total (cents)"))
     tip_cents = models.PositiveIntegerField(_("tip (cents)"), default=0)
     paid_cents = models.PositiveIntegerField(_("amount paid (cents)"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
@@ -668,7 +676,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self):
-        return f"Payment #{self.pk}"
+        return gettext("Payment #%(id)s") % {"id": self.pk}
 
     def save(self, *args, **kwargs):
         if self._state.adding:

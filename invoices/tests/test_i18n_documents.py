@@ -209,7 +209,7 @@ def test_customer_picks_french_on_the_issue_form(client, restaurant, buyer, djan
     client.force_login(buyer.user)
     page = client.get(f"/customer/orders/{order.pk}").content.decode()
     # The form offers the languages, the restaurant's (German) preselected.
-    assert '<option value="de" selected>' in page and '<option value="fr">' in page
+    assert '<option value="de" lang="de" selected>' in page and '<option value="fr" lang="fr">' in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/customer/orders/{order.pk}/invoice", {"language": "fr"})
     assert response.status_code == 302
@@ -248,7 +248,7 @@ def test_guest_chooses_the_receipt_language(client, restaurant, django_capture_o
     payment_record(order_ids=[order.pk], method="card", tip_cents=330)
     url = f"/customer/orders/{order.public_token}/receipt"
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert '<option value="de" selected>' in page
+    assert '<option value="de" lang="de" selected>' in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"action": "receipt", "language": "fr"})
     assert response["Content-Type"] == "application/pdf"
@@ -269,7 +269,7 @@ def test_a_cancellation_is_printed_in_its_invoices_language(restaurant, buyer, d
     assert cancellation.language == "de"
     text = pdf_text(invoice_render_pdf(cancellation))
     assert "Stornorechnung" in text and f"Diese Stornorechnung storniert die Rechnung {invoice.number} vom" in text
-    assert "Storniert Rechnung" in text
+    assert "Storno zu Rechnung" in text
     assert "Gutschrift" not in text
 
 
