@@ -41,7 +41,7 @@ JOURNEY = {
         "confirm": "Envoyer",
         "review": "Vérifiez votre commande",
         "thanks": "Merci\u00a0!",
-        "placed": "Passée",
+        "placed": "Reçue",
         "basket": "3 articles · 16,30\u00a0€",
         "total": "16,30\u00a0€",
     },
