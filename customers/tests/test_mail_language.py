@@ -193,3 +193,18 @@ def test_every_account_mail_is_translated(customer, name):
         assert subject.strip() != rendered["en"][0].strip()
         assert english_leftover_lines(rendered["en"][1], text, allowed=allowed) == []
         assert english_leftovers(rendered["en"][2], html, allowed=allowed) == []
+
+
+@pytest.mark.parametrize("name", ["mfa_disabled", "mfa_enabled", "mfa_backup_code_used", "privacy_data_exported"])
+def test_a_security_notice_never_says_it_may_be_ignored(customer, name):
+    from django.utils import timezone
+
+    from customers.emails import email_render
+
+    context = {"user": customer.user, "when": timezone.now(), "timestamp": timezone.now(), "remaining": 3}
+    subject, text, html = email_render(name=name, context=context, language="en")
+    for body in (text, html):
+        assert "you can ignore it" not in body
+        assert "This is a security notice about your customer account" in body
+    _subject, _text, german = email_render(name=name, context=context, language="de")
+    assert "Sicherheitshinweis zu Ihrem Kundenkonto" in german
