@@ -6,37 +6,15 @@ re-authenticated), so they are apart from ``test_i18n_pages``.
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
-from common.tests.i18n import english_leftovers
 from customers.tests.factories import DEFAULT_PASSWORD
+
+# The same page check and language reset as the other portal pages.
+from customers.tests.test_i18n_pages import LANGUAGES, _assert_translated, _no_language_left_active  # noqa: F401
 from customers.tests.test_mfa import mfa_client, mfa_customer  # noqa: F401 (fixtures)
 from privacy.tests.test_export import reauthenticate
 
 pytestmark = pytest.mark.django_db
-
-LANGUAGES = ["de", "fr"]
-
-
-@pytest.fixture(autouse=True)
-def _no_language_left_active():
-    translation.deactivate()
-    yield
-    translation.deactivate()
-
-
-def _page(client, url: str, language: str) -> str:
-    response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
-    assert response.status_code == 200, (url, language, response.status_code)
-    html = response.content.decode()
-    assert f'<html lang="{language}"' in html
-    return html
-
-
-def _assert_translated(client, url: str, language: str, *, allowed=frozenset()) -> str:
-    translated = _page(client, url, language)
-    assert english_leftovers(_page(client, url, "en"), translated, allowed=allowed) == []
-    return translated
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
