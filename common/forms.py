@@ -1,10 +1,14 @@
 """Form fields shared by the apps."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import formats
 from django.utils.functional import lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def amount_example(amount: str) -> str:
@@ -12,7 +16,7 @@ def amount_example(amount: str) -> str:
     return formats.number_format(Decimal(amount), 2, use_l10n=True)
 
 
-def _help_with_example(message, amount: str) -> str:
+def _help_with_example(message: "StrOrPromise", amount: str) -> str:
     return str(message) % {"example": amount_example(amount)}
 
 
@@ -30,7 +34,7 @@ class AmountField(forms.DecimalField):
     "350"). In English a comma is refused ("Enter a number"), never read as 350.
     """
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("localize", True)
         super().__init__(**kwargs)
         self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
